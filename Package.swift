@@ -1,0 +1,86 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "steward",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "steward", targets: ["steward"]),
+        .executable(name: "steward-bench", targets: ["steward-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // Layer 0: value types, no I/O.
+        .target(name: "StewardCore"),
+        // Layer 1: wire types shared by server and agent; the store contract.
+        .target(name: "StewardAPI", dependencies: [
+            "StewardCore",
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ]),
+        .target(name: "StewardStore", dependencies: ["StewardCore"]),
+        // Layer 2: backends, ingest, rendering.
+        .target(name: "StewardStoreSQLite", dependencies: [
+            "StewardStore",
+            .product(name: "SQLiteNIO", package: "sqlite-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "StewardStorePostgres", dependencies: [
+            "StewardStore",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        .target(name: "StewardIngest", dependencies: [
+            "StewardCore", "StewardAPI", "StewardStore",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ]),
+        .target(name: "StewardReport", dependencies: ["StewardCore", "StewardStore"]),
+        // Layer 3: the HTTP server and the agent.
+        .target(name: "StewardAgent", dependencies: [
+            "StewardCore", "StewardAPI",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        .target(name: "StewardServer", dependencies: [
+            "StewardCore", "StewardAPI", "StewardStore", "StewardStoreSQLite", "StewardStorePostgres",
+            "StewardIngest", "StewardReport", "StewardAgent",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        // Layer 4: commands only.
+        .executableTarget(name: "steward", dependencies: [
+            "StewardServer",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "steward-bench", dependencies: [
+            "StewardCore", "StewardAPI",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "StewardCoreTests", dependencies: ["StewardCore"]),
+        .testTarget(name: "StewardIngestTests", dependencies: ["StewardIngest", "StewardAPI"]),
+        .testTarget(name: "StewardStoreTests", dependencies: [
+            "StewardStore", "StewardStoreSQLite", "StewardStorePostgres",
+        ]),
+        .testTarget(name: "StewardServerTests", dependencies: [
+            "StewardServer",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,56 @@
+import Synchronization
+import StewardCore
+import StewardStore
+
+/// In-memory index of registered products and their dataset keys, so ingest resolves a batch
+/// without a query per observation. Replicas register products independently, so a miss
+/// reloads from the store before answering 422 (see `Ingestor`).
+public final class Catalog: Sendable {
+    private let entries = Mutex<[ProductID: CatalogEntry]>([:])
+
+    public init() {}
+
+    public func reload(from store: any Store) async throws(StoreError) {
+        let all = try await store.catalog()
+        var map: [ProductID: CatalogEntry] = [:]
+        for entry in all { map[entry.descriptor.id] = entry }
+        entries.withLock { $0 = map }
+    }
+
+    public func entry(_ id: ProductID) -> CatalogEntry? {
+        entries.withLock { $0[id] }
+    }
+
+    /// Resolves every observation to store keys, or lists every one naming something unregistered.
+    func resolve(_ observations: [Observation]) -> (rows: [ObservationRow], unknown: [FieldProblem]) {
+        entries.withLock { map in
+            var rows: [ObservationRow] = []
+            rows.reserveCapacity(observations.count)
+            var unknown: [FieldProblem] = []
+            // Batches usually name few products: remember the last one to skip most dictionary lookups.
+            var lastID: ProductID?
+            var lastEntry: CatalogEntry?
+            for (index, o) in observations.enumerated() {
+                guard let product = o.product else {
+                    rows.append(ObservationRow(productKey: nil, datasetKey: nil, observation: o))
+                    continue
+                }
+                if product != lastID {
+                    lastID = product
+                    lastEntry = map[product]
+                }
+                guard let entry = lastEntry else {
+                    unknown.append(FieldProblem(index: index, field: "product", message: "product \(product) is not registered"))
+                    continue
+                }
+                guard let dataset = o.dataset, let key = entry.datasetKeys[dataset] else {
+                    unknown.append(FieldProblem(index: index, field: "dataset",
+                                                message: "dataset \(o.dataset?.description ?? "") is not declared by product \(product)"))
+                    continue
+                }
+                rows.append(ObservationRow(productKey: entry.productKey, datasetKey: key, observation: o))
+            }
+            return (rows, unknown)
+        }
+    }
+}

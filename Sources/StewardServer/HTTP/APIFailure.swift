@@ -1,0 +1,85 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import StewardAPI
+import StewardCore
+import StewardIngest
+import StewardStore
+
+/// Every error, whatever module raised it, leaves the server as one JSON body with a stable code.
+/// Unexpected errors become a 500 whose message says nothing about internals (they are logged).
+struct APIFailure: Error {
+    let status: HTTPResponse.Status
+    let body: ErrorBody
+
+    init(_ error: any Error, logger: Logger) {
+        switch error {
+        case let e as APIFailure:
+            self = e
+        case let e as ServerError:
+            let status: HTTPResponse.Status = switch e {
+            case .unauthenticated: .unauthorized
+            case .forbiddenDomain, .forbiddenRole: .forbidden
+            case .notFound: .notFound
+            case .invalidParameter: .badRequest
+            case .bodyTooLarge: .contentTooLarge
+            }
+            var details: [FieldProblem] = []
+            if case .invalidParameter(let field, let message) = e { details = [FieldProblem(field: field, message: message)] }
+            self.init(status: status, code: e.code, message: e.message, details: details)
+        case let e as IngestError:
+            let status: HTTPResponse.Status = switch e {
+            case .malformedBody, .invalidBatch, .invalidDescriptor: .badRequest
+            case .unknownTargets: .unprocessableContent
+            case .unsupportedMediaType: .unsupportedMediaType
+            }
+            self.init(status: status, code: e.code, message: e.message, details: e.details)
+        case let e as StoreError:
+            switch e {
+            case .unavailable:
+                logger.warning("store unavailable", metadata: ["error": "\(e)"])
+                self.init(status: .serviceUnavailable, code: e.code,
+                          message: "The store is unavailable; nothing was stored. Retry later.")
+            case .conflict:
+                self.init(status: .conflict, code: e.code, message: "The request conflicts with existing data.")
+            case .schemaTooNew, .failed:
+                logger.error("store failure", metadata: ["error": "\(e)"])
+                self.init(status: .internalServerError, code: e.code, message: "The store failed; nothing was stored.")
+            }
+        case is NIOTooManyBytesError:
+            self.init(status: .contentTooLarge, code: ServerError.bodyTooLarge(limit: 0).code,
+                      message: "The body exceeds the server's limit; split the batch.")
+        case let e as HTTPError:
+            let code = e.status == .notFound ? "not_found" : "http_\(e.status.code)"
+            self.init(status: e.status, code: code, message: e.body ?? e.status.reasonPhrase)
+        default:
+            logger.error("unexpected error", metadata: ["type": "\(type(of: error))"])
+            self.init(status: .internalServerError, code: "internal_error", message: "An unexpected error occurred.")
+        }
+    }
+
+    init(status: HTTPResponse.Status, code: String, message: String, details: [FieldProblem] = []) {
+        self.status = status
+        self.body = ErrorBody(code: code, message: message, details: details)
+    }
+
+    var response: Response {
+        let data = (try? JSONResponse.encoder.encode(body)) ?? Data(#"{"error":{"code":"internal_error","message":"","details":[]}}"#.utf8)
+        var headers = HTTPFields()
+        headers[.contentType] = MediaType.json
+        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// Turns anything thrown below into the JSON error body.
+struct ErrorBodyMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            return APIFailure(error, logger: context.logger).response
+        }
+    }
+}

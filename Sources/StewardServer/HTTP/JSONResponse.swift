@@ -1,0 +1,48 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import StewardAPI
+
+enum JSONResponse {
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }()
+
+    static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        raw(try encoder.encode(value), status: status)
+    }
+
+    static func raw(_ data: Data, status: HTTPResponse.Status = .ok) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = MediaType.json
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func raw(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = MediaType.json
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+extension Request {
+    /// Collects the body up to `limit`, answering 413 early when Content-Length already says too much.
+    func collectBody(limit: Int) async throws -> ByteBuffer {
+        if let length = headers[.contentLength].flatMap(Int.init), length > limit {
+            throw ServerError.bodyTooLarge(limit: limit)
+        }
+        do {
+            return try await body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw ServerError.bodyTooLarge(limit: limit)
+        }
+    }
+
+    /// The media type without parameters, lowercased.
+    var mediaType: String {
+        let raw = headers[.contentType] ?? MediaType.json
+        return raw.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? MediaType.json
+    }
+}

@@ -1,0 +1,34 @@
+import StewardCore
+
+/// Errors the HTTP layer raises itself. Each has a stable code; the JSON body is built in `APIFailure`.
+public enum ServerError: Error, Sendable, Equatable {
+    case unauthenticated
+    case forbiddenDomain(String)
+    case forbiddenRole(String)
+    case notFound(String)
+    case invalidParameter(field: String, message: String)
+    case bodyTooLarge(limit: Int)
+
+    public var code: String {
+        switch self {
+        case .unauthenticated: "auth_unauthenticated"
+        case .forbiddenDomain: "auth_forbidden_domain"
+        case .forbiddenRole: "auth_forbidden_role"
+        case .notFound: "not_found"
+        case .invalidParameter: "request_invalid_parameter"
+        case .bodyTooLarge: "request_too_large"
+        }
+    }
+
+    public var message: String {
+        switch self {
+        case .unauthenticated:
+            "A valid bearer token is required: send 'Authorization: Bearer <token>'. Create one with 'steward token create'."
+        case .forbiddenDomain(let domain): "This token may not access domain \(domain)."
+        case .forbiddenRole(let what): "This token's role may not \(what)."
+        case .notFound(let what): "\(what) was not found."
+        case .invalidParameter(let field, let message): "Parameter \(field) \(message)."
+        case .bodyTooLarge(let limit): "The body exceeds the limit of \(limit) bytes; split the batch or raise --max-body-bytes."
+        }
+    }
+}

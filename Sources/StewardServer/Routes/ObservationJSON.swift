@@ -1,0 +1,31 @@
+import StewardCore
+import StewardStore
+
+/// Read-side JSON for observations and products, written directly (pages can hold thousands of rows).
+enum ObservationJSON {
+    static func write(_ o: StoredObservation, to w: inout JSONWriter, includeProduct: Bool = true) {
+        w.beginObject()
+        w.field("id", o.id)
+        w.field("kind", o.kind.rawValue)
+        if includeProduct { w.field("product", o.product.description) }
+        if let d = o.dataset {
+            w.key("dataset")
+            w.beginObject()
+            w.field("namespace", d.namespace)
+            w.field("name", d.name)
+            w.endObject()
+        }
+        w.field("observedAt", o.observedAt.rfc3339)
+        w.field("recordedAt", o.recordedAt.rfc3339)
+        if o.payload.count > 2 { w.raw(String(o.payload.dropFirst().dropLast())) }
+        w.endObject()
+    }
+
+    static func writeVersion(_ v: ProductVersion, to w: inout JSONWriter) {
+        w.field("product", v.descriptor.id.description)
+        w.field("version", v.version)
+        w.field("registeredAt", v.registeredAt.rfc3339)
+        w.key("descriptor")
+        w.raw(DescriptorCoding.encode(v.descriptor))
+    }
+}

@@ -1,0 +1,17 @@
+import Logging
+
+/// Everything `steward serve` can be told. Flags map one to one (see `steward serve --help`).
+public struct ServerConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// SQLite database, admin token file. Used unless `postgresURL` is set.
+    public var dataDirectory = "./steward-data"
+    public var postgresURL: String?
+    public var demo = false
+    /// Serve the HTML overview without a token (always on with `demo`).
+    public var publicOverview = false
+    public var maxBodyBytes = 16 * 1024 * 1024
+    public var logLevel: Logger.Level = .info
+
+    public init() {}
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import StewardCore
+import StewardIngest
+import StewardStore
+import StewardStorePostgres
+import StewardStoreSQLite
+
+/// The composition root: opens the store, builds the router, runs the server until SIGINT/SIGTERM.
+public enum StewardApp {
+    /// Opens the configured backend and migrates it.
+    public static func openStore(postgresURL: String?, dataDirectory: String, logger: Logger) async throws -> any Store {
+        let store: any Store
+        if let url = postgresURL {
+            store = try PostgresStore(url: url, logger: logger)
+        } else {
+            store = try await SQLiteStore.open(directory: dataDirectory, logger: logger)
+        }
+        do {
+            try await store.migrate()
+        } catch {
+            await store.close()
+            throw error
+        }
+        return store
+    }
+
+    /// All routes. Tests build the same router around their own store.
+    public static func router(store: any Store, catalog: Catalog, configuration: ServerConfiguration) -> Router<StewardContext> {
+        let router = Router(context: StewardContext.self)
+        router.add(middleware: ErrorBodyMiddleware())
+        router.add(middleware: LogRequestsMiddleware(.debug))
+        let authenticator = Authenticator(store: store)
+        let ingestor = Ingestor(store: store, catalog: catalog)
+        HealthRoutes(store: store).add(to: router)
+        OpenAPIDocument.add(to: router)
+        OverviewRoutes(store: store, authenticator: authenticator,
+                       publicOverview: configuration.publicOverview || configuration.demo).add(to: router)
+        let api = router.group("api/v1").add(middleware: AuthMiddleware(authenticator: authenticator))
+        ProductRoutes(ingestor: ingestor, maxBodyBytes: configuration.maxBodyBytes).add(to: api)
+        ObservationRoutes(ingestor: ingestor, maxBodyBytes: configuration.maxBodyBytes).add(to: api)
+        return router
+    }
+
+    /// Runs `steward serve`. Returns after a graceful shutdown (in-flight requests finish first).
+    public static func run(_ configuration: ServerConfiguration) async throws {
+        var logger = Logger(label: "steward")
+        logger.logLevel = configuration.logLevel
+        let store = try await openStore(postgresURL: configuration.postgresURL, dataDirectory: configuration.dataDirectory, logger: logger)
+        do {
+            try await serve(configuration, store: store, logger: logger)
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+    }
+
+    static func serve(_ configuration: ServerConfiguration, store: any Store, logger: Logger) async throws {
+        if let admin = try await Tokens.bootstrapAdmin(store: store, dataDirectory: configuration.dataDirectory) {
+            // Printed once, on purpose, to the terminal of whoever started the first server; never logged.
+            print("""
+
+            Created the first admin token (shown only now; also saved, readable only by you, in \(admin.path)):
+
+                \(admin.secret)
+
+            """)
+        }
+        let catalog = Catalog()
+        try await catalog.reload(from: store)
+        let router = router(store: store, catalog: catalog, configuration: configuration)
+        var services: [any Service] = []
+        if configuration.demo {
+            let host = configuration.host == "0.0.0.0" ? "127.0.0.1" : configuration.host
+            services.append(DemoAgents(store: store, baseURL: "http://\(host):\(configuration.port)",
+                                       interval: .seconds(3), logger: logger))
+        }
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "steward"),
+            services: services,
+            onServerRunning: { channel in
+                logger.info("steward is listening", metadata: [
+                    "address": "\(channel.localAddress?.description ?? "")",
+                    "store": "\(configuration.postgresURL == nil ? "sqlite:\(configuration.dataDirectory)" : "postgres")",
+                    "demo": "\(configuration.demo)",
+                ])
+            },
+            logger: logger)
+        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+}

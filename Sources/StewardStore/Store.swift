@@ -1,0 +1,44 @@
+import StewardCore
+
+/// Everything Steward keeps. Two backends implement it (SQLite, PostgreSQL) and both pass
+/// the one conformance suite in `Tests/StewardStoreTests`, which is the specification.
+///
+/// Writes are durable when the call returns. Each call is atomic.
+public protocol Store: Sendable {
+    /// Creates or migrates the schema. Safe to call on every start and from several processes.
+    func migrate() async throws(StoreError)
+    /// Answers when the database answers; throws `.unavailable` otherwise.
+    func ping() async throws(StoreError)
+    func close() async
+
+    // MARK: Products
+
+    /// Keeps a new descriptor version, or nothing when it equals the current one.
+    func registerProduct(_ descriptor: ProductDescriptor, at time: Timestamp) async throws(StoreError) -> ProductVersion
+    /// The current version of every product (of one domain, if given), sorted by id.
+    func products(domain: DomainName?) async throws(StoreError) -> [ProductVersion]
+    /// The version that was current at `asOf` (now if nil).
+    func product(_ id: ProductID, asOf: Timestamp?) async throws(StoreError) -> ProductVersion?
+    /// Keys of products and their datasets, for resolving observations before `append`.
+    func catalog() async throws(StoreError) -> [CatalogEntry]
+
+    // MARK: Observations
+
+    /// Stores a whole batch in one transaction, or answers `.duplicate` if this domain already sent `batchId`.
+    func append(_ batch: BatchRecord) async throws(StoreError) -> AppendResult
+    /// The latest observation of each kind (and each check or consumer) per dataset of a product,
+    /// as it was known at `asOf` (now if nil).
+    func latest(_ product: ProductID, asOf: Timestamp?) async throws(StoreError) -> [StoredObservation]
+    /// History, newest first.
+    func history(_ query: HistoryQuery) async throws(StoreError) -> HistoryPage
+    /// Agents that sent batches, with when they were last heard from.
+    func agents(domain: DomainName?) async throws(StoreError) -> [AgentRecord]
+
+    // MARK: Tokens
+
+    func createToken(_ token: TokenRecord) async throws(StoreError)
+    func token(hash: String) async throws(StoreError) -> TokenRecord?
+    func tokens() async throws(StoreError) -> [TokenRecord]
+    /// Marks a token revoked; false if no active token has this id.
+    func revokeToken(id: String, at time: Timestamp) async throws(StoreError) -> Bool
+}

@@ -1,0 +1,56 @@
+/// Numbered migrations, applied in order at start-up under an advisory lock (replicas may start together).
+/// Mirrors SQLiteSchema; times are microseconds since the epoch (BIGINT).
+enum PostgresSchema {
+    /// Serialises migrations across replicas: pg_advisory_xact_lock(key).
+    static let lockKey: Int64 = 0x5354_4557_4152_44 // "STEWARD"
+
+    static let migrations: [[String]] = [
+        [
+            """
+            CREATE TABLE products (
+                id BIGSERIAL PRIMARY KEY, domain TEXT NOT NULL, name TEXT NOT NULL,
+                current_version INT NOT NULL, updated_at BIGINT NOT NULL, UNIQUE (domain, name))
+            """,
+            """
+            CREATE TABLE product_versions (
+                product_id BIGINT NOT NULL REFERENCES products (id), version INT NOT NULL, registered_at BIGINT NOT NULL,
+                descriptor TEXT NOT NULL, PRIMARY KEY (product_id, version))
+            """,
+            """
+            CREATE TABLE datasets (
+                id BIGSERIAL PRIMARY KEY, product_id BIGINT NOT NULL REFERENCES products (id),
+                namespace TEXT NOT NULL, name TEXT NOT NULL, UNIQUE (product_id, namespace, name))
+            """,
+            """
+            CREATE TABLE batches (
+                domain TEXT NOT NULL, batch_id TEXT NOT NULL, agent_id TEXT NOT NULL,
+                received_at BIGINT NOT NULL, observation_count INT NOT NULL, PRIMARY KEY (domain, batch_id))
+            """,
+            """
+            CREATE TABLE observations (
+                id BIGSERIAL PRIMARY KEY, product_id BIGINT NOT NULL, dataset_id BIGINT NOT NULL,
+                kind SMALLINT NOT NULL, subject TEXT NOT NULL, observed_at BIGINT NOT NULL,
+                recorded_at BIGINT NOT NULL, status TEXT, value DOUBLE PRECISION, payload TEXT NOT NULL)
+            """,
+            "CREATE INDEX observations_by_product_time ON observations (product_id, observed_at, id)",
+            "CREATE INDEX observations_by_product_kind_time ON observations (product_id, kind, observed_at, id)",
+            """
+            CREATE TABLE latest (
+                product_id BIGINT NOT NULL, dataset_id BIGINT NOT NULL, kind SMALLINT NOT NULL, subject TEXT NOT NULL,
+                observation_id BIGINT NOT NULL, observed_at BIGINT NOT NULL, recorded_at BIGINT NOT NULL,
+                status TEXT, value DOUBLE PRECISION, payload TEXT NOT NULL,
+                PRIMARY KEY (product_id, dataset_id, kind, subject))
+            """,
+            """
+            CREATE TABLE agents (
+                domain TEXT NOT NULL, agent_id TEXT NOT NULL, version TEXT NOT NULL, last_seen_at BIGINT NOT NULL,
+                PRIMARY KEY (domain, agent_id))
+            """,
+            """
+            CREATE TABLE tokens (
+                id TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE, role TEXT NOT NULL, domain TEXT,
+                label TEXT NOT NULL, created_at BIGINT NOT NULL, revoked_at BIGINT)
+            """,
+        ],
+    ]
+}

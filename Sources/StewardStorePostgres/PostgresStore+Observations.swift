@@ -1,0 +1,137 @@
+import PostgresNIO
+import StewardCore
+import StewardStore
+
+extension PostgresStore {
+    public func append(_ batch: BatchRecord) async throws(StoreError) -> AppendResult {
+        // Columns as arrays for one UNNEST insert (one round trip for the whole batch).
+        // NULLs travel as sentinels: '' for status, NaN for value (validation rejects NaN from clients).
+        let rows = batch.rows.filter { $0.productKey != nil }
+        var products: [Int64] = [], datasets: [Int64] = [], kinds: [Int16] = [], subjects: [String] = []
+        var observed: [Int64] = [], statuses: [String] = [], values: [Double] = [], payloads: [String] = []
+        for row in rows {
+            let o = row.observation
+            products.append(row.productKey!)
+            datasets.append(row.datasetKey ?? 0)
+            kinds.append(Int16(o.kind.code))
+            subjects.append(o.subject)
+            observed.append(o.observedAt.microseconds)
+            statuses.append(o.status ?? "")
+            values.append(o.value ?? .nan)
+            payloads.append(o.payloadJSON)
+        }
+        let heartbeat = batch.rows.lazy.filter { $0.productKey == nil }.map(\.observation.observedAt).max()
+        let lastSeen = max(heartbeat ?? batch.receivedAt, batch.receivedAt).microseconds
+        let received = batch.receivedAt.microseconds
+        let domain = batch.domain.rawValue
+        let count = batch.rows.count
+
+        return try await transaction { c throws(StoreError) -> AppendResult in
+            let inserted = try await self.rows(c, """
+                INSERT INTO batches (domain, batch_id, agent_id, received_at, observation_count)
+                VALUES (\(domain), \(batch.batchId), \(batch.agentID), \(received), \(count))
+                ON CONFLICT DO NOTHING RETURNING batch_id
+                """)
+            if inserted.isEmpty { return .duplicate }
+            if !rows.isEmpty {
+                // Insert history and advance `latest` in one statement; `latest` only moves forward in observed time.
+                try await self.run(c, """
+                    WITH ins AS (
+                        INSERT INTO observations (product_id, dataset_id, kind, subject, observed_at, recorded_at, status, value, payload)
+                        SELECT p, d, k, s, o, \(received), NULLIF(st, ''), NULLIF(v, 'NaN'::float8), pl
+                        FROM UNNEST(\(products)::bigint[], \(datasets)::bigint[], \(kinds)::smallint[], \(subjects)::text[],
+                                    \(observed)::bigint[], \(statuses)::text[], \(values)::float8[], \(payloads)::text[])
+                             AS u(p, d, k, s, o, st, v, pl)
+                        RETURNING id, product_id, dataset_id, kind, subject, observed_at, recorded_at, status, value, payload)
+                    INSERT INTO latest (product_id, dataset_id, kind, subject, observation_id, observed_at, recorded_at, status, value, payload)
+                    SELECT DISTINCT ON (product_id, dataset_id, kind, subject)
+                        product_id, dataset_id, kind, subject, id, observed_at, recorded_at, status, value, payload
+                    FROM ins ORDER BY product_id, dataset_id, kind, subject, observed_at DESC, id DESC
+                    ON CONFLICT (product_id, dataset_id, kind, subject) DO UPDATE SET
+                        observation_id = excluded.observation_id, observed_at = excluded.observed_at,
+                        recorded_at = excluded.recorded_at, status = excluded.status, value = excluded.value,
+                        payload = excluded.payload
+                    WHERE excluded.observed_at >= latest.observed_at
+                    """)
+            }
+            try await self.run(c, """
+                INSERT INTO agents (domain, agent_id, version, last_seen_at) VALUES (\(domain), \(batch.agentID), \(batch.agentVersion), \(lastSeen))
+                ON CONFLICT (domain, agent_id) DO UPDATE SET version = excluded.version,
+                    last_seen_at = GREATEST(agents.last_seen_at, excluded.last_seen_at)
+                """)
+            return .stored(count)
+        }
+    }
+
+    static let selectColumns = "p.domain, p.name, d.namespace, d.name"
+
+    static func stored(_ row: PostgresRow) throws(StoreError) -> StoredObservation {
+        let (id, kind, subject, observedAt, recordedAt, status, value, payload, domain, product, namespace, dataset) =
+            try decode(row, (Int64, Int16, String, Int64, Int64, String?, Double?, String, String, String, String, String).self)
+        return StoredObservation(
+            id: id, product: ProductID(trustedDomain: domain, name: product),
+            dataset: DatasetRef(namespace: namespace, name: dataset), kind: Observation.Kind(code: Int(kind)) ?? .heartbeat,
+            subject: subject, observedAt: Timestamp(microseconds: observedAt), recordedAt: Timestamp(microseconds: recordedAt),
+            status: status, value: value, payload: payload)
+    }
+
+    public func latest(_ product: ProductID, asOf: Timestamp?) async throws(StoreError) -> [StoredObservation] {
+        let rows: [PostgresRow]
+        if let asOf {
+            // As of a past time: the newest observation per key that had been observed and recorded by then.
+            let t = asOf.microseconds
+            rows = try await self.rows("""
+                SELECT o.id, o.kind, o.subject, o.observed_at, o.recorded_at, o.status, o.value, o.payload, \(unescaped: Self.selectColumns)
+                FROM products p JOIN latest k ON k.product_id = p.id
+                CROSS JOIN LATERAL (
+                    SELECT * FROM observations x WHERE x.product_id = k.product_id AND x.dataset_id = k.dataset_id
+                    AND x.kind = k.kind AND x.subject = k.subject AND x.observed_at <= \(t) AND x.recorded_at <= \(t)
+                    ORDER BY x.observed_at DESC, x.id DESC LIMIT 1) o
+                JOIN datasets d ON d.id = o.dataset_id
+                WHERE p.domain = \(product.domain.rawValue) AND p.name = \(product.name)
+                ORDER BY o.kind, d.namespace, d.name, o.subject
+                """)
+        } else {
+            rows = try await self.rows("""
+                SELECT l.observation_id, l.kind, l.subject, l.observed_at, l.recorded_at, l.status, l.value, l.payload, \(unescaped: Self.selectColumns)
+                FROM products p JOIN latest l ON l.product_id = p.id JOIN datasets d ON d.id = l.dataset_id
+                WHERE p.domain = \(product.domain.rawValue) AND p.name = \(product.name)
+                ORDER BY l.kind, d.namespace, d.name, l.subject
+                """)
+        }
+        return try rows.map { row throws(StoreError) in try Self.stored(row) }
+    }
+
+    public func history(_ q: HistoryQuery) async throws(StoreError) -> HistoryPage {
+        let kind = q.kind.map { Int16($0.code) }
+        let cursorTime = q.cursor?.observedAt ?? Int64.max
+        let cursorID = q.cursor?.id ?? Int64.max
+        let rows = try await self.rows("""
+            SELECT o.id, o.kind, o.subject, o.observed_at, o.recorded_at, o.status, o.value, o.payload, \(unescaped: Self.selectColumns)
+            FROM products p JOIN observations o ON o.product_id = p.id JOIN datasets d ON d.id = o.dataset_id
+            WHERE p.domain = \(q.product.domain.rawValue) AND p.name = \(q.product.name)
+              AND (\(kind)::smallint IS NULL OR o.kind = \(kind))
+              AND o.observed_at >= \(q.since?.microseconds ?? Int64.min) AND o.observed_at < \(q.until?.microseconds ?? Int64.max)
+              AND (o.observed_at, o.id) < (\(cursorTime), \(cursorID))
+            ORDER BY o.observed_at DESC, o.id DESC LIMIT \(q.limit + 1)
+            """)
+        var items = try rows.map { row throws(StoreError) in try Self.stored(row) }
+        var next: HistoryCursor?
+        if items.count > q.limit {
+            items.removeLast()
+            next = items.last.map { HistoryCursor(observedAt: $0.observedAt.microseconds, id: $0.id) }
+        }
+        return HistoryPage(items: items, next: next)
+    }
+
+    public func agents(domain: DomainName?) async throws(StoreError) -> [AgentRecord] {
+        let rows = try await self.rows("""
+            SELECT domain, agent_id, version, last_seen_at FROM agents
+            WHERE \(domain?.rawValue)::text IS NULL OR domain = \(domain?.rawValue) ORDER BY domain, agent_id
+            """)
+        return try rows.map { row throws(StoreError) in
+            let (d, id, version, seen) = try Self.decode(row, (String, String, String, Int64).self)
+            return AgentRecord(domain: DomainName(trusted: d), agentID: id, version: version, lastSeenAt: Timestamp(microseconds: seen))
+        }
+    }
+}

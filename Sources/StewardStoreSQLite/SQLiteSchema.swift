@@ -1,0 +1,57 @@
+/// Numbered migrations, applied in order at start-up. Never edit a released one; add the next.
+///
+/// Times are microseconds since the epoch (INTEGER). Observations are append-only; `latest`
+/// holds the newest observation per (product, dataset, kind, subject) so "current state" reads
+/// never scan history, and history reads use (product_id, observed_at) indexes.
+enum SQLiteSchema {
+    static let migrations: [[String]] = [
+        [
+            """
+            CREATE TABLE products (
+                id INTEGER PRIMARY KEY, domain TEXT NOT NULL, name TEXT NOT NULL,
+                current_version INTEGER NOT NULL, updated_at INTEGER NOT NULL, UNIQUE (domain, name))
+            """,
+            """
+            CREATE TABLE product_versions (
+                product_id INTEGER NOT NULL, version INTEGER NOT NULL, registered_at INTEGER NOT NULL,
+                descriptor TEXT NOT NULL, PRIMARY KEY (product_id, version)) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE datasets (
+                id INTEGER PRIMARY KEY, product_id INTEGER NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
+                UNIQUE (product_id, namespace, name))
+            """,
+            """
+            CREATE TABLE batches (
+                domain TEXT NOT NULL, batch_id TEXT NOT NULL, agent_id TEXT NOT NULL,
+                received_at INTEGER NOT NULL, observation_count INTEGER NOT NULL,
+                PRIMARY KEY (domain, batch_id)) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE observations (
+                id INTEGER PRIMARY KEY, product_id INTEGER NOT NULL, dataset_id INTEGER NOT NULL,
+                kind INTEGER NOT NULL, subject TEXT NOT NULL, observed_at INTEGER NOT NULL,
+                recorded_at INTEGER NOT NULL, status TEXT, value REAL, payload TEXT NOT NULL)
+            """,
+            "CREATE INDEX observations_by_product_time ON observations (product_id, observed_at)",
+            "CREATE INDEX observations_by_product_kind_time ON observations (product_id, kind, observed_at)",
+            """
+            CREATE TABLE latest (
+                product_id INTEGER NOT NULL, dataset_id INTEGER NOT NULL, kind INTEGER NOT NULL, subject TEXT NOT NULL,
+                observation_id INTEGER NOT NULL, observed_at INTEGER NOT NULL, recorded_at INTEGER NOT NULL,
+                status TEXT, value REAL, payload TEXT NOT NULL,
+                PRIMARY KEY (product_id, dataset_id, kind, subject)) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE agents (
+                domain TEXT NOT NULL, agent_id TEXT NOT NULL, version TEXT NOT NULL, last_seen_at INTEGER NOT NULL,
+                PRIMARY KEY (domain, agent_id)) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE tokens (
+                id TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE, role TEXT NOT NULL, domain TEXT,
+                label TEXT NOT NULL, created_at INTEGER NOT NULL, revoked_at INTEGER)
+            """,
+        ],
+    ]
+}
