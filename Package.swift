@@ -76,10 +76,13 @@ let package = Package(
         .testTarget(name: "StewardIngestTests", dependencies: ["StewardIngest", "StewardAPI"]),
         .testTarget(name: "StewardStoreTests", dependencies: [
             "StewardStore", "StewardStoreSQLite", "StewardStorePostgres",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "StewardServerTests", dependencies: [
-            "StewardServer",
+            "StewardServer", "StewardIngest",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
     ],
     swiftLanguageModes: [.v6]

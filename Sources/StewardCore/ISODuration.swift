@@ -16,6 +16,7 @@ public struct ISODuration: Hashable, Sendable, Codable, CustomStringConvertible 
         var inTime = false
         var number = ""
         var sawComponent = false
+        var sawTimeComponent = false
         for c in chars {
             if c == "T" {
                 guard !inTime, number.isEmpty else { throw CoreError.invalidDuration("misplaced T") }
@@ -43,8 +44,9 @@ public struct ISODuration: Hashable, Sendable, Codable, CustomStringConvertible 
             total += value * unit
             number = ""
             sawComponent = true
+            sawTimeComponent = sawTimeComponent || inTime
         }
-        guard number.isEmpty, sawComponent else {
+        guard number.isEmpty, sawComponent, !inTime || sawTimeComponent else {
             throw CoreError.invalidDuration("incomplete, e.g. PT1H or P30D")
         }
         self.text = text

@@ -1,0 +1,82 @@
+import Foundation
+import Logging
+import PostgresNIO
+import StewardCore
+import StewardStore
+import StewardStorePostgres
+import StewardStoreSQLite
+import Testing
+
+/// The backends the conformance suite runs against. PostgreSQL is included when the test command
+/// (scripts/test.sh) has started one and exported STEWARD_TEST_POSTGRES_URL.
+enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite, postgres
+
+    var testDescription: String { rawValue }
+
+    static var postgresURL: String? {
+        ProcessInfo.processInfo.environment["STEWARD_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    static var available: [Backend] { postgresURL == nil ? [.sqlite] : [.sqlite, .postgres] }
+
+    /// A fresh, migrated, empty store for one test; removed afterwards.
+    func withStore(_ body: (any Store) async throws -> Void) async throws {
+        switch self {
+        case .sqlite:
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("steward-test-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            let store = try await SQLiteStore.open(directory: dir)
+            try await store.migrate()
+            do { try await body(store) } catch { await store.close(); throw error }
+            await store.close()
+        case .postgres:
+            let url = try #require(Self.postgresURL)
+            let name = "steward_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased())"
+            try await TestDatabases.create(name, adminURL: url)
+            let store = try PostgresStore(url: TestDatabases.url(url, database: name))
+            try await store.migrate()
+            do { try await body(store) } catch { await store.close(); throw error }
+            await store.close()
+            try? await TestDatabases.drop(name, adminURL: url)
+        }
+    }
+}
+
+/// Creates and drops per-test databases on the test server.
+enum TestDatabases {
+    static func url(_ adminURL: String, database: String) -> String {
+        var c = URLComponents(string: adminURL)!
+        c.path = "/" + database
+        return c.string!
+    }
+
+    static func create(_ name: String, adminURL: String) async throws {
+        try await admin(adminURL) { try await $0.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)")) }
+    }
+
+    static func drop(_ name: String, adminURL: String) async throws {
+        try await admin(adminURL) { try await $0.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")) }
+    }
+
+    static func admin(_ url: String, _ body: @escaping @Sendable (PostgresClient) async throws -> Void) async throws {
+        let c = URLComponents(string: url)!
+        let client = PostgresClient(configuration: .init(host: c.host!, port: c.port ?? 5432, username: c.user ?? "postgres",
+                                                         password: c.password, database: "postgres", tls: .disable),
+                                    backgroundLogger: Logger(label: "test"))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            try await body(client)
+            group.cancelAll()
+        }
+    }
+}
+
+@Suite struct BackendAvailability {
+    /// The test command must exercise PostgreSQL; a plain `swift test` without it runs SQLite only.
+    @Test func postgresIsConfiguredWhenTheTestCommandRequiresIt() {
+        if ProcessInfo.processInfo.environment["STEWARD_REQUIRE_POSTGRES"] == "1" {
+            #expect(Backend.postgresURL != nil, "scripts/test.sh should have started PostgreSQL")
+        }
+    }
+}
