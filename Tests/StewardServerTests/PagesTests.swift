@@ -1,0 +1,72 @@
+import Foundation
+import HummingbirdTesting
+import Testing
+import Yams
+@testable import StewardServer
+
+@Suite struct PagesTests {
+    @Test func healthAndReadiness() async throws {
+        try await TestApp.withApp { _, client in
+            let health = try await client.call(.get, "/healthz")
+            let ready = try await client.call(.get, "/readyz")
+            #expect(health.body == #"{"status":"ok"}"#)
+            #expect(ready.body == #"{"status":"ready"}"#)
+        }
+    }
+
+    @Test func everyRouteIsInTheOpenAPIDocument() async throws {
+        try await TestApp.withApp { app, client in
+            let text = try await client.call(.get, "/openapi.yaml").body
+            let doc = try #require(try Yams.load(yaml: text) as? [String: Any])
+            #expect(doc["openapi"] as? String == "3.1.0")
+            let paths = try #require(doc["paths"] as? [String: Any])
+            #expect(!app.routes.isEmpty)
+            for route in app.routes {
+                // Hummingbird writes captures as :name, OpenAPI as {name}.
+                let path = "/" + route.path.split(separator: "/").map { part in
+                    part.hasPrefix(":") ? "{\(part.dropFirst())}" : String(part)
+                }.joined(separator: "/")
+                let item = paths[path] as? [String: Any]
+                #expect(item?[route.method.lowercased()] != nil, "\(route.method) \(path) is not documented")
+            }
+        }
+    }
+
+    @Test func overviewEscapesWhatAgentsSent() async throws {
+        try await TestApp.withApp({ $0.publicOverview = true }) { app, client in
+            let hostile = #"<script>alert("x")</script>"#
+            try await client.call(.put, "/api/v1/products/payments/orders", token: app.payments, body: Bodies.descriptor(title: hostile))
+            let check = #"{"kind": "quality", "product": "payments/orders", "dataset": \#(Bodies.ordersDataset), "observedAt": "2026-11-21T10:00:00Z", "check": "<img src=x onerror=alert(1)>", "status": "fail"}"#
+            try await client.call(.post, "/api/v1/observations", token: app.payments, body: Bodies.batch("b", [check]))
+            let page = try await client.call(.get, "/")
+            #expect(page.status == .ok)
+            #expect(page.body.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"))
+            #expect(page.body.contains("&lt;img src=x onerror=alert(1)&gt;"))
+            #expect(!page.body.contains("<script>"))
+            #expect(!page.body.contains("<img"))
+            #expect(page.body.contains("payments/orders"))
+        }
+    }
+
+    @Test func overviewNeedsATokenUnlessPublic() async throws {
+        try await TestApp.withApp { app, client in
+            let anonymous = try await client.call(.get, "/")
+            #expect(anonymous.status == .seeOther)
+            #expect(anonymous.headers[.location] == "/login")
+            #expect(try await client.call(.get, "/", token: app.council).status == .ok)
+            let bad = try await client.call(.post, "/login", contentType: "application/x-www-form-urlencoded", body: "token=nope")
+            #expect(bad.status == .unauthorized)
+            let good = try await client.call(.post, "/login", contentType: "application/x-www-form-urlencoded", body: "token=\(app.council)")
+            #expect(good.status == .seeOther)
+            #expect(good.headers[.setCookie]?.contains("HttpOnly") == true)
+        }
+    }
+
+    @Test func unknownRouteAnswersTheErrorBody() async throws {
+        try await TestApp.withApp { app, client in
+            let reply = try await client.call(.get, "/api/v1/nothing-here", token: app.admin)
+            #expect(reply.status == .notFound)
+            #expect(try ErrorReply.parse(reply.body).code == "not_found")
+        }
+    }
+}
