@@ -26,6 +26,25 @@ extension PostgresStore {
         let domain = batch.domain.rawValue
         let count = batch.rows.count
 
+        // Insert history and advance `latest` in one statement; `latest` only moves forward in observed time.
+        let insert: PostgresQuery = """
+            WITH ins AS (
+                INSERT INTO observations (product_id, dataset_id, kind, subject, observed_at, recorded_at, status, value, payload)
+                SELECT p, d, k, s, o, \(received), NULLIF(st, ''), NULLIF(v, 'NaN'::float8), pl
+                FROM UNNEST(\(products)::bigint[], \(datasets)::bigint[], \(kinds)::smallint[], \(subjects)::text[],
+                            \(observed)::bigint[], \(statuses)::text[], \(values)::float8[], \(payloads)::text[])
+                     AS u(p, d, k, s, o, st, v, pl)
+                RETURNING id, product_id, dataset_id, kind, subject, observed_at, recorded_at, status, value, payload)
+            INSERT INTO latest (product_id, dataset_id, kind, subject, observation_id, observed_at, recorded_at, status, value, payload)
+            SELECT DISTINCT ON (product_id, dataset_id, kind, subject)
+                product_id, dataset_id, kind, subject, id, observed_at, recorded_at, status, value, payload
+            FROM ins ORDER BY product_id, dataset_id, kind, subject, observed_at DESC, id DESC
+            ON CONFLICT (product_id, dataset_id, kind, subject) DO UPDATE SET
+                observation_id = excluded.observation_id, observed_at = excluded.observed_at,
+                recorded_at = excluded.recorded_at, status = excluded.status, value = excluded.value,
+                payload = excluded.payload
+            WHERE excluded.observed_at >= latest.observed_at
+            """
         return try await transaction { c throws(StoreError) -> AppendResult in
             let inserted = try await self.rows(c, """
                 INSERT INTO batches (domain, batch_id, agent_id, received_at, observation_count)
@@ -34,25 +53,7 @@ extension PostgresStore {
                 """)
             if inserted.isEmpty { return .duplicate }
             if !rows.isEmpty {
-                // Insert history and advance `latest` in one statement; `latest` only moves forward in observed time.
-                try await self.run(c, """
-                    WITH ins AS (
-                        INSERT INTO observations (product_id, dataset_id, kind, subject, observed_at, recorded_at, status, value, payload)
-                        SELECT p, d, k, s, o, \(received), NULLIF(st, ''), NULLIF(v, 'NaN'::float8), pl
-                        FROM UNNEST(\(products)::bigint[], \(datasets)::bigint[], \(kinds)::smallint[], \(subjects)::text[],
-                                    \(observed)::bigint[], \(statuses)::text[], \(values)::float8[], \(payloads)::text[])
-                             AS u(p, d, k, s, o, st, v, pl)
-                        RETURNING id, product_id, dataset_id, kind, subject, observed_at, recorded_at, status, value, payload)
-                    INSERT INTO latest (product_id, dataset_id, kind, subject, observation_id, observed_at, recorded_at, status, value, payload)
-                    SELECT DISTINCT ON (product_id, dataset_id, kind, subject)
-                        product_id, dataset_id, kind, subject, id, observed_at, recorded_at, status, value, payload
-                    FROM ins ORDER BY product_id, dataset_id, kind, subject, observed_at DESC, id DESC
-                    ON CONFLICT (product_id, dataset_id, kind, subject) DO UPDATE SET
-                        observation_id = excluded.observation_id, observed_at = excluded.observed_at,
-                        recorded_at = excluded.recorded_at, status = excluded.status, value = excluded.value,
-                        payload = excluded.payload
-                    WHERE excluded.observed_at >= latest.observed_at
-                    """)
+                try await self.run(c, insert)
             }
             try await self.run(c, """
                 INSERT INTO agents (domain, agent_id, version, last_seen_at) VALUES (\(domain), \(batch.agentID), \(batch.agentVersion), \(lastSeen))

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import PostgresNIO
 import StewardCore
 import StewardStore
@@ -71,17 +72,60 @@ public final class PostgresStore: Store {
 
     // MARK: Helpers
 
-    func withConnection<T>(_ body: (PostgresConnection) async throws(StoreError) -> T) async throws(StoreError) -> T {
-        do {
-            return try await client.withConnection { connection in try await body(connection) }
-        } catch {
-            throw Self.map(error)
-        }
+    /// How long a request waits for a pooled connection before answering "unavailable".
+    /// The pool itself would keep a request waiting until its circuit breaker trips (a minute),
+    /// far longer than any agent or load balancer should wait for a 503.
+    static let leaseTimeout: Duration = .seconds(3)
+
+    func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws(StoreError) -> T) async throws(StoreError) -> T {
+        try await leased(transaction: false, body)
     }
 
-    func transaction<T>(_ body: (PostgresConnection) async throws(StoreError) -> T) async throws(StoreError) -> T {
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws(StoreError) -> T) async throws(StoreError) -> T {
+        try await leased(transaction: true, body)
+    }
+
+    private enum Outcome<T: Sendable>: Sendable {
+        case value(T)
+        case leaseTimedOut
+        case stillRunning
+    }
+
+    /// Runs `body` on a pooled connection. Only the wait for the lease is bounded: once a
+    /// connection is leased the operation runs to completion (a batch is never cut mid-commit).
+    private func leased<T: Sendable>(transaction: Bool, _ body: @escaping @Sendable (PostgresConnection) async throws(StoreError) -> T) async throws(StoreError) -> T {
+        let gotConnection = LeaseFlag()
+        let client = self.client
+        let logger = self.logger
         do {
-            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+            return try await withThrowingTaskGroup(of: Outcome<T>.self) { group in
+                group.addTask {
+                    try await client.withConnection { connection in
+                        gotConnection.set()
+                        if transaction {
+                            return .value(try await connection.withTransaction(logger: logger) { try await body($0) })
+                        }
+                        return .value(try await body(connection))
+                    }
+                }
+                group.addTask {
+                    try await Task.sleep(for: Self.leaseTimeout)
+                    return gotConnection.isSet ? .stillRunning : .leaseTimedOut
+                }
+                while let outcome = try await group.next() {
+                    switch outcome {
+                    case .value(let value):
+                        group.cancelAll()
+                        return value
+                    case .leaseTimedOut:
+                        group.cancelAll()
+                        throw StoreError.unavailable("no PostgreSQL connection within \(Self.leaseTimeout)")
+                    case .stillRunning:
+                        continue
+                    }
+                }
+                throw StoreError.unavailable("PostgreSQL operation ended without a result")
+            }
         } catch {
             throw Self.map(error)
         }
@@ -102,6 +146,7 @@ public final class PostgresStore: Store {
     func rows(_ query: PostgresQuery) async throws(StoreError) -> [PostgresRow] {
         try await withConnection { c throws(StoreError) in try await self.rows(c, query) }
     }
+
 
     static func decode<T: PostgresDecodable>(_ row: PostgresRow, _ type: T.Type) throws(StoreError) -> T {
         do { return try row.decode(T.self) } catch { throw .failed("unexpected column type") }
@@ -132,4 +177,11 @@ public final class PostgresStore: Store {
         // Pool errors (circuit breaker tripped, pool shut down) and I/O errors: transient.
         return .unavailable("cannot reach PostgreSQL")
     }
+}
+
+/// Set once the pool has handed out a connection.
+final class LeaseFlag: Sendable {
+    private let value = Mutex(false)
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
 }

@@ -1,0 +1,16 @@
+# Builds the steward binary and a slim runtime image.
+FROM swift:6.1-bookworm AS build
+WORKDIR /src
+COPY . .
+RUN swift build -c release --product steward --static-swift-stdlib \
+ && cp "$(swift build -c release --show-bin-path)/steward" /steward
+
+FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates libcurl4 libxml2 tzdata \
+ && rm -rf /var/lib/apt/lists/* && useradd --system --home /data steward && mkdir /data && chown steward /data
+COPY --from=build /steward /usr/local/bin/steward
+USER steward
+WORKDIR /data
+EXPOSE 8080
+ENTRYPOINT ["steward"]
+CMD ["serve", "--host", "0.0.0.0", "--data", "/data"]

@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+
+/// Process-level guarantees: run the real binary, kill it, stop its database.
+@Suite(.serialized) struct DurabilityTests {
+    enum Backend: String, CaseIterable, CustomTestStringConvertible {
+        case sqlite, postgres
+        var testDescription: String { rawValue }
+    }
+
+    /// Observations carry rowCount = batch * 1000 + i, so every acknowledged one can be found again.
+    static func batch(_ n: Int, size: Int) -> String {
+        Bodies.batch("kill-\(n)", (0..<size).map { i in
+            Bodies.volume(n * 1000 + i, at: Timestamp(n: n, i: i))
+        })
+    }
+
+    static func Timestamp(n: Int, i: Int) -> String {
+        String(format: "2026-11-21T%02d:%02d:%02dZ", n / 60 % 24, n % 60, i % 60)
+    }
+
+    @Test(.enabled(if: TestEnvironment.stewardBinary != nil, "needs the steward binary (STEWARD_BIN, set by scripts/test.sh)"),
+          arguments: Backend.allCases)
+    func everyAcknowledgedBatchSurvivesKill9(_ backend: Backend) async throws {
+        let data = try TestEnvironment.temporaryDirectory("steward-kill")
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        var storeArgs = ["--data", data]
+        var cluster: PostgresCluster?
+        if backend == .postgres {
+            let c = try PostgresCluster()
+            cluster = c
+            storeArgs += ["--postgres", c.url]
+        }
+        defer { cluster?.destroy() }
+
+        let server = try ServerProcess(arguments: storeArgs)
+        defer { server.terminate() }
+        try await server.waitUntilReady()
+        // Created through the CLI while the server runs on the same store.
+        let output = try runCommand(try #require(TestEnvironment.stewardBinary),
+                                    ["token", "create", "--role", "agent", "--domain", "payments"] + storeArgs)
+        let token = try #require(output.split(separator: "\n").last.map(String.init))
+        #expect(token.hasPrefix("stw_"))
+        let (status, _) = try await server.http("PUT", "/api/v1/products/payments/orders", token: token, body: Bodies.descriptor())
+        #expect(status == 201)
+
+        // Push from 4 concurrent senders and kill the server while they are still sending.
+        let size = 50
+        let acknowledged = Acknowledged()
+        await withTaskGroup(of: Void.self) { group in
+            for sender in 0..<4 {
+                group.addTask {
+                    for n in stride(from: sender, to: 400, by: 4) {
+                        guard let (status, _) = try? await server.http("POST", "/api/v1/observations", token: token,
+                                                                       body: Self.batch(n, size: size)) else { return }
+                        if status == 200 { await acknowledged.add(n) } else { return }
+                    }
+                }
+            }
+            group.addTask {
+                while await acknowledged.count < 40 { try? await Task.sleep(for: .milliseconds(5)) }
+                server.kill9()
+            }
+        }
+        let acked = await acknowledged.all
+        #expect(acked.count >= 40)
+
+        let restarted = try ServerProcess(arguments: storeArgs)
+        defer { restarted.terminate() }
+        try await restarted.waitUntilReady()
+        var found: [Int: Int] = [:]
+        var cursor: String?
+        repeat {
+            let suffix = cursor.map { "&cursor=\($0)" } ?? ""
+            let (status, body) = try await restarted.http("GET", "/api/v1/products/payments/orders/observations?limit=1000\(suffix)", token: token)
+            #expect(status == 200)
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
+            for o in json["observations"] as? [[String: Any]] ?? [] {
+                if let rows = o["rowCount"] as? Int { found[rows / 1000, default: 0] += 1 }
+            }
+            cursor = json["nextCursor"] as? String
+        } while cursor != nil
+        for n in acked { #expect(found[n] == size, "acknowledged batch \(n) has \(found[n] ?? 0) of \(size) observations") }
+        // Atomicity: a batch is there whole or not at all.
+        for (n, count) in found { #expect(count == size, "batch \(n) is partial: \(count) of \(size)") }
+    }
+
+    @Test(.enabled(if: TestEnvironment.stewardBinary != nil && TestEnvironment.postgresBin != nil,
+                   "needs the steward binary and PostgreSQL (STEWARD_BIN, STEWARD_PG_BIN, set by scripts/test.sh)"))
+    func postgresOutageAnswers503AndRecoversByItself() async throws {
+        let cluster = try PostgresCluster()
+        defer { cluster.destroy() }
+        let data = try TestEnvironment.temporaryDirectory("steward-outage")
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let server = try ServerProcess(arguments: ["--data", data, "--postgres", cluster.url])
+        defer { server.terminate() }
+        try await server.waitUntilReady()
+        let token = try #require(String(contentsOfFile: data + "/admin-token", encoding: .utf8).split(separator: "\n").first.map(String.init))
+        #expect(try await server.http("PUT", "/api/v1/products/payments/orders", token: token, body: Bodies.descriptor()).0 == 201)
+        #expect(try await server.http("POST", "/api/v1/observations", token: token, body: Self.batch(1, size: 5)).0 == 200)
+
+        try cluster.stop()
+        let (down, body) = try await server.http("POST", "/api/v1/observations", token: token, body: Self.batch(2, size: 5))
+        #expect(down == 503)
+        let error = try ErrorReply.parse(body)
+        #expect(error.code == "store_unavailable")
+        #expect(!body.contains(cluster.url) && !body.contains("127.0.0.1:\(cluster.port)"))
+        let ready = try await server.http("GET", "/readyz")
+        #expect(ready.0 == 503)
+        #expect(try ErrorReply.parse(ready.1).code == "store_unavailable")
+
+        try cluster.start()
+        var recovered = false
+        for _ in 0..<120 where !recovered {
+            let ready = try await server.http("GET", "/readyz").0
+            let ingest = try await server.http("POST", "/api/v1/observations", token: token, body: Self.batch(3, size: 5)).0
+            recovered = ready == 200 && ingest == 200
+            if !recovered { try await Task.sleep(for: .milliseconds(250)) }
+        }
+        #expect(recovered, "the server did not recover within 30 s of PostgreSQL coming back")
+        let history = try await server.http("GET", "/api/v1/products/payments/orders/observations?limit=1000", token: token).1
+        // Batches 1 and 3 are stored; batch 2 (refused with 503) is not.
+        #expect(history.components(separatedBy: "\"kind\"").count - 1 == 10)
+    }
+}
+
+actor Acknowledged {
+    private var ids: [Int] = []
+    func add(_ n: Int) { ids.append(n) }
+    var count: Int { ids.count }
+    var all: [Int] { ids }
+}
