@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+
+@main
+struct StewardBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "steward-bench",
+        abstract: "Drive a real steward server over loopback and report rates, latency and memory.",
+        discussion: """
+        Build both in release first:
+          swift build -c release --scratch-path .build-release --product steward
+          swift build -c release --scratch-path .build-release --product steward-bench
+        then run: .build-release/release/steward-bench ingest
+        """,
+        subcommands: [Ingest.self])
+}
+
+struct Ingest: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Ingest throughput (JSON, protobuf), latency at half rate, memory, latest-read latency, and the machine's bulk-load ceiling.")
+
+    @Option(help: "sqlite or postgres (postgres needs --postgres-url).") var backend = "sqlite"
+    @Option(help: "PostgreSQL URL for the postgres backend (the database is wiped).") var postgresURL: String?
+    @Option(help: "Path of the steward binary (default: next to this program).") var steward: String?
+    @Option(help: "Seconds per throughput run.") var seconds = 15.0
+    @Option(help: "Concurrent senders.") var concurrency = 4
+    @Option(help: "Observations per batch in throughput runs.") var batch = 1000
+    @Option(help: "Observations to hold before measuring latest-of-each-kind reads (0 to skip).") var fill = 0
+
+    func run() async throws {
+        let binary = steward ?? (CommandLine.arguments[0] as NSString).deletingLastPathComponent + "/steward"
+        let bench = try await IngestBench(binary: binary, backend: backend, postgresURL: postgresURL, seconds: seconds,
+                                          concurrency: concurrency, batchSize: batch, fill: fill)
+        try await bench.run()
+    }
+}

@@ -1,0 +1,338 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import StewardAPI
+import StewardCore
+
+/// Starts `steward serve` on a fresh store, registers products, then pushes pre-encoded batches
+/// from several concurrent senders. Each request gets a fresh batchId (spliced into the encoded
+/// body), so every batch is really stored, never answered as a duplicate.
+final class IngestBench: @unchecked Sendable {
+    let binary: String
+    let backend: String
+    let postgresURL: String?
+    let seconds: Double
+    let concurrency: Int
+    let batchSize: Int
+    let fill: Int
+    let port: Int
+    let dataDir: String
+    var server: Process?
+    var token = ""
+    let client = HTTPClient(eventLoopGroupProvider: .singleton,
+                            configuration: .init(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)))
+
+    static let products = 20
+    static let datasetsPerProduct = 5
+
+    init(binary: String, backend: String, postgresURL: String?, seconds: Double, concurrency: Int, batchSize: Int, fill: Int) async throws {
+        self.binary = binary; self.backend = backend; self.postgresURL = postgresURL; self.seconds = seconds
+        self.concurrency = concurrency; self.batchSize = batchSize; self.fill = fill
+        port = Int.random(in: 20_000...40_000)
+        dataDir = NSTemporaryDirectory() + "steward-bench-\(UUID().uuidString)"
+    }
+
+    var storeArgs: [String] {
+        backend == "postgres" ? ["--data", dataDir, "--postgres", postgresURL ?? ""] : ["--data", dataDir]
+    }
+
+    func run() async throws {
+        do {
+            try await measure()
+        } catch {
+            await stop()
+            throw error
+        }
+        await stop()
+    }
+
+    func stop() async {
+        server?.terminate()
+        server?.waitUntilExit()
+        try? FileManager.default.removeItem(atPath: dataDir)
+        try? await client.shutdown()
+    }
+
+    func measure() async throws {
+        if backend == "postgres" { try Shell.psql(postgresURL, "DROP SCHEMA public CASCADE; CREATE SCHEMA public;") }
+        try startServer()
+        try await waitReady()
+        progress("server ready")
+        token = try Shell.run(binary, ["token", "create", "--role", "admin"] + storeArgs).split(separator: "\n").last.map(String.init) ?? ""
+        progress("token created")
+        try await registerProducts()
+        progress("products registered")
+        let idleRSS = rss()
+        say("machine: \(Machine.describe())")
+        say("backend: \(backend), \(concurrency) senders, batches of \(batchSize), \(seconds)s per run")
+        say("idle RSS: \(idleRSS / 1024) MB")
+
+        let json = try await throughput(format: .json, size: batchSize)
+        say(String(format: "JSON:     %9.0f observations/s  (%d batches, peak RSS %d MB)", json.rate, json.batches, json.peakRSS / 1024))
+        let proto = try await throughput(format: .protobuf, size: batchSize)
+        say(String(format: "protobuf: %9.0f observations/s  (%d batches, peak RSS %d MB)", proto.rate, proto.batches, proto.peakRSS / 1024))
+
+        let half = max(json.rate, proto.rate) / 2
+        let latency = try await pacedLatency(rate: half, size: 100)
+        say(String(format: "latency of 100-observation JSON batches at %.0f obs/s: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d batches)",
+                     half, latency.p50, latency.p99, latency.max, latency.count))
+
+        if fill > 0 {
+            let stored = json.observations + proto.observations + latency.count * 100
+            if fill > stored {
+                print("filling to \(fill) observations ...")
+                _ = try await throughput(format: .protobuf, size: batchSize, stopAfter: fill - stored)
+            }
+            let reads = try await latestReads(count: 2000)
+            print(String(format: "latest of each kind for one product (HTTP GET, %d reads with %d+ observations stored): p50 %.2f ms, p99 %.2f ms",
+                         reads.count, fill, reads.p50, reads.p99))
+        }
+        let ceiling = try Ceiling.measure(backend: backend, postgresURL: postgresURL, rows: 500_000)
+        say(String(format: "ceiling (%@, same rows, no HTTP): %.0f rows/s; Steward JSON = %.2f× and protobuf = %.2f× of it",
+                     ceiling.tool, ceiling.rate, json.rate / ceiling.rate, proto.rate / ceiling.rate))
+    }
+
+    // MARK: Server
+
+    func startServer() throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = ["serve", "--port", String(port), "--log-level", "error"] + storeArgs
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        server = p
+    }
+
+    func waitReady() async throws {
+        for _ in 0..<300 {
+            if (try? await get("/readyz").0) == 200 { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw BenchError("server did not become ready")
+    }
+
+    /// Resident set size of the server in KiB, from /proc.
+    func rss() -> Int {
+        guard let pid = server?.processIdentifier,
+              let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
+        return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+    }
+
+    // MARK: Data
+
+    static func dataset(_ p: Int, _ d: Int) -> DatasetRef {
+        DatasetRef(namespace: "postgres://bench-db:5432/bench", name: "public.table_\(p)_\(d)")
+    }
+
+    func registerProducts() async throws {
+        for p in 0..<Self.products {
+            let descriptor = ProductDescriptor(
+                domain: DomainName(trusted: "bench"), name: "product-\(p)", owner: "team-bench", tier: .gold, classification: .internal,
+                datasets: (0..<Self.datasetsPerProduct).map { .init(namespace: Self.dataset(p, $0).namespace, name: Self.dataset(p, $0).name) })
+            let body = try JSONEncoder().encode(descriptor)
+            let (status, text) = try await send("PUT", "/api/v1/products/bench/product-\(p)", body: ByteBuffer(bytes: body), type: MediaType.json)
+            guard status == 201 || status == 200 else { throw BenchError("register failed: \(status) \(text)") }
+        }
+    }
+
+    /// A realistic mix: mostly freshness, volume and quality, some usage.
+    static func observations(_ count: Int, seed: Int) -> [Observation] {
+        let now = Timestamp.now
+        return (0..<count).map { i in
+            let n = seed &* 7919 &+ i
+            let p = n % products, d = (n / products) % datasetsPerProduct
+            let product = ProductID(trustedDomain: "bench", name: "product-\(p)")
+            let at = now.adding(seconds: Double(i) / 1000)
+            let detail: Observation.Detail
+            switch i % 5 {
+            case 0: detail = .freshness(lastUpdatedAt: at.adding(seconds: -120))
+            case 1: detail = .volume(rowCount: Int64(1_000_000 + n))
+            case 2: detail = .quality(check: "not_null_\(i % 7)", status: i % 11 == 0 ? .fail : .pass, value: Double(i % 3), threshold: 0, message: nil)
+            case 3: detail = .usage(consumer: "consumer-\(i % 4)", reads: Int64(i % 50), rowsRead: Int64(i * 10), windowStart: at.adding(seconds: -300), windowEnd: at)
+            default: detail = .quality(check: "row_count_in_range", status: .pass, value: Double(n % 1000), threshold: 10, message: "ok")
+            }
+            return Observation(product: product, dataset: dataset(p, d), observedAt: at, detail: detail)
+        }
+    }
+
+    enum Format { case json, protobuf }
+
+    /// Pre-encoded bodies with the batch id spliced per request.
+    struct Encoded: Sendable {
+        var prefix: ByteBuffer
+        var suffix: ByteBuffer
+        var contentType: String
+        var format: Format
+
+        func body(id: String) -> ByteBuffer {
+            var b = ByteBuffer()
+            b.reserveCapacity(prefix.readableBytes + suffix.readableBytes + id.utf8.count + 8)
+            switch format {
+            case .json:
+                var p = prefix; b.writeBuffer(&p); b.writeString(id); var s = suffix; b.writeBuffer(&s)
+            case .protobuf:
+                // Concatenated protobuf messages merge: the body without an id, then field 1 (batch_id).
+                var p = prefix; b.writeBuffer(&p)
+                b.writeInteger(UInt8(0x0A))
+                var len = id.utf8.count
+                while len >= 0x80 { b.writeInteger(UInt8(len & 0x7F | 0x80)); len >>= 7 }
+                b.writeInteger(UInt8(len))
+                b.writeString(id)
+            }
+            return b
+        }
+    }
+
+    static func encode(_ format: Format, size: Int, seed: Int) throws -> Encoded {
+        let observations = observations(size, seed: seed)
+        switch format {
+        case .json:
+            let text = BatchJSON.encode(batchId: "@@BATCH_ID@@", domain: "bench", agentID: "bench-agent", agentVersion: "1", observations: observations)
+            let parts = text.components(separatedBy: "@@BATCH_ID@@")
+            return Encoded(prefix: ByteBuffer(string: parts[0]), suffix: ByteBuffer(string: parts[1]), contentType: MediaType.json, format: .json)
+        case .protobuf:
+            let data = try BatchProto.encode(batchId: "", domain: "bench", agentID: "bench-agent", agentVersion: "1", observations: observations)
+            return Encoded(prefix: ByteBuffer(bytes: data), suffix: ByteBuffer(), contentType: MediaType.protobuf, format: .protobuf)
+        }
+    }
+
+    // MARK: Runs
+
+    struct Throughput { var rate: Double; var batches: Int; var observations: Int; var peakRSS: Int }
+
+    func throughput(format: Format, size: Int, stopAfter: Int? = nil) async throws -> Throughput {
+        let bodies = try (0..<8).map { try Self.encode(format, size: size, seed: $0) }
+        let deadline = ContinuousClock.now + .seconds(stopAfter == nil ? seconds : 3600)
+        let counter = Counter()
+        let runID = UUID().uuidString.prefix(8)
+        let start = ContinuousClock.now
+        let peak = PeakRSS()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for sender in 0..<concurrency {
+                group.addTask {
+                    var i = 0
+                    while ContinuousClock.now < deadline {
+                        if let stop = stopAfter, await counter.batches * size >= stop { return }
+                        let encoded = bodies[(sender + i) % bodies.count]
+                        let (status, text) = try await self.send("POST", Routes.observations,
+                                                                 body: encoded.body(id: "\(runID)-\(sender)-\(i)"), type: encoded.contentType)
+                        guard status == 200 else { throw BenchError("push failed: \(status) \(text.prefix(300))") }
+                        await counter.add()
+                        i += 1
+                    }
+                }
+            }
+            group.addTask {
+                while ContinuousClock.now < deadline {
+                    if let stop = stopAfter, await counter.batches * size >= stop { return }
+                    await peak.sample(self.rss())
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+            }
+            try await group.waitForAll()
+        }
+        let elapsed = start.duration(to: .now)
+        let batches = await counter.batches
+        let secs = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return Throughput(rate: Double(batches * size) / secs, batches: batches, observations: batches * size, peakRSS: await peak.value)
+    }
+
+    struct Latency { var p50: Double; var p99: Double; var max: Double; var count: Int }
+
+    /// Open-loop pacing: requests start on schedule whether or not earlier ones finished.
+    func pacedLatency(rate: Double, size: Int) async throws -> Latency {
+        let bodies = try (0..<8).map { try Self.encode(.json, size: size, seed: 100 + $0) }
+        let interval = Double(size) / rate
+        let total = Int(seconds / interval)
+        let samples = Samples()
+        let start = ContinuousClock.now
+        let runID = UUID().uuidString.prefix(8)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<total {
+                let due = start + .seconds(Double(i) * interval)
+                try await Task.sleep(until: due)
+                group.addTask {
+                    let t0 = ContinuousClock.now
+                    let encoded = bodies[i % bodies.count]
+                    let (status, _) = try await self.send("POST", Routes.observations, body: encoded.body(id: "lat-\(runID)-\(i)"), type: encoded.contentType)
+                    guard status == 200 else { throw BenchError("push failed: \(status)") }
+                    await samples.add(t0.duration(to: .now))
+                }
+            }
+            try await group.waitForAll()
+        }
+        let sorted = await samples.milliseconds.sorted()
+        return Latency(p50: sorted.percentile(0.5), p99: sorted.percentile(0.99), max: sorted.last ?? 0, count: sorted.count)
+    }
+
+    func latestReads(count: Int) async throws -> Latency {
+        var ms: [Double] = []
+        for i in 0..<count {
+            let t0 = ContinuousClock.now
+            let (status, _) = try await get("/api/v1/products/bench/product-\(i % Self.products)")
+            guard status == 200 else { throw BenchError("read failed: \(status)") }
+            ms.append(t0.duration(to: .now).milliseconds)
+        }
+        ms.sort()
+        return Latency(p50: ms.percentile(0.5), p99: ms.percentile(0.99), max: ms.last ?? 0, count: ms.count)
+    }
+
+    // MARK: HTTP
+
+    func get(_ path: String) async throws -> (Int, String) {
+        try await send("GET", path, body: nil, type: nil)
+    }
+
+    func send(_ method: String, _ path: String, body: ByteBuffer?, type: String?) async throws -> (Int, String) {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = HTTPMethod(rawValue: method)
+        if !token.isEmpty { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let type { request.headers.add(name: "Content-Type", value: type) }
+        if let body { request.body = .bytes(body) }
+        let response = try await client.execute(request, timeout: .seconds(60))
+        let bytes = try await response.body.collect(upTo: 16 << 20)
+        return (Int(response.status.code), String(buffer: bytes))
+    }
+}
+
+/// Unbuffered, so progress shows when stdout is a pipe or a file.
+func say(_ s: String) {
+    FileHandle.standardOutput.write(Data((s + "\n").utf8))
+}
+
+func progress(_ s: String) {
+    FileHandle.standardError.write(Data("… \(s)\n".utf8))
+}
+
+actor Counter {
+    var batches = 0
+    func add() { batches += 1 }
+}
+
+actor Samples {
+    var milliseconds: [Double] = []
+    func add(_ d: Duration) { milliseconds.append(d.milliseconds) }
+}
+
+actor PeakRSS {
+    var value = 0
+    func sample(_ kb: Int) { value = max(value, kb) }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
+
+extension Duration {
+    var milliseconds: Double { Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15 }
+}
+
+extension Array where Element == Double {
+    func percentile(_ p: Double) -> Double {
+        isEmpty ? 0 : self[Swift.min(count - 1, Int((Double(count) * p).rounded(.up)) - 1)]
+    }
+}
