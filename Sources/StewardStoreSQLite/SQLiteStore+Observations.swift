@@ -3,78 +3,8 @@ import StewardCore
 import StewardStore
 
 extension SQLiteStore {
-    /// Rows per INSERT statement: 10 binds each keeps us well under SQLite's 32,766-variable limit.
-    static let chunk = 500
-
     public func append(_ batch: BatchRecord) async throws(StoreError) -> AppendResult {
-        // Build binds before taking the write lock: the lock is the bottleneck, formatting is not.
-        var chunks: [(sql: String, binds: [SQLiteData])] = []
-        let rows = batch.rows.filter { $0.productKey != nil }
-        var start = 0
-        while start < rows.count {
-            let end = min(start + Self.chunk, rows.count)
-            var binds: [SQLiteData] = []
-            binds.reserveCapacity((end - start) * 9)
-            for row in rows[start..<end] {
-                let o = row.observation
-                binds.append(.int(row.productKey!))
-                binds.append(.int(row.datasetKey ?? 0))
-                binds.append(.integer(o.kind.code))
-                binds.append(.text(o.subject))
-                binds.append(.time(o.observedAt))
-                binds.append(.time(batch.receivedAt))
-                binds.append(.optional(o.status))
-                binds.append(.optional(o.value))
-                binds.append(.text(o.payloadJSON))
-            }
-            chunks.append((Self.insertSQL(rows: end - start), binds))
-            start = end
-        }
-        let statements = chunks
-        let heartbeat = batch.rows.lazy.filter { $0.productKey == nil }.map(\.observation.observedAt).max()
-        let lastSeen = max(heartbeat ?? batch.receivedAt, batch.receivedAt)
-
-        return try await gate.run { () async throws(StoreError) -> AppendResult in
-            try await self.transaction { () async throws(StoreError) -> AppendResult in
-                let w = self.writer
-                let inserted = try await self.query(w, """
-                    INSERT INTO batches (domain, batch_id, agent_id, received_at, observation_count) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT DO NOTHING RETURNING batch_id
-                    """, [.text(batch.domain.rawValue), .text(batch.batchId), .text(batch.agentID),
-                          .time(batch.receivedAt), .integer(batch.rows.count)])
-                if inserted.isEmpty { return .duplicate }
-                let first = try await self.query(w, "SELECT COALESCE(MAX(id), 0) + 1 AS next FROM observations").first?.int("next") ?? 1
-                for chunk in statements {
-                    try await self.exec(w, chunk.sql, chunk.binds)
-                }
-                if !rows.isEmpty {
-                    // Newest per key among this batch's rows (SQLite takes bare columns from the MAX row),
-                    // applied only where newer than what `latest` holds: late, out-of-order data never regresses it.
-                    try await self.exec(w, """
-                        INSERT INTO latest (product_id, dataset_id, kind, subject, observation_id, observed_at, recorded_at, status, value, payload)
-                        SELECT product_id, dataset_id, kind, subject, id, MAX(observed_at), recorded_at, status, value, payload
-                        FROM observations WHERE id >= ? GROUP BY product_id, dataset_id, kind, subject
-                        ON CONFLICT (product_id, dataset_id, kind, subject) DO UPDATE SET
-                            observation_id = excluded.observation_id, observed_at = excluded.observed_at,
-                            recorded_at = excluded.recorded_at, status = excluded.status, value = excluded.value,
-                            payload = excluded.payload
-                        WHERE excluded.observed_at >= latest.observed_at
-                        """, [.int(first)])
-                }
-                try await self.exec(w, """
-                    INSERT INTO agents (domain, agent_id, version, last_seen_at) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (domain, agent_id) DO UPDATE SET version = excluded.version,
-                        last_seen_at = MAX(agents.last_seen_at, excluded.last_seen_at)
-                    """, [.text(batch.domain.rawValue), .text(batch.agentID), .text(batch.agentVersion), .time(lastSeen)])
-                return .stored(batch.rows.count)
-            }
-        }
-    }
-
-    static func insertSQL(rows: Int) -> String {
-        let tuple = "(?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        return "INSERT INTO observations (product_id, dataset_id, kind, subject, observed_at, recorded_at, status, value, payload) VALUES "
-            + Array(repeating: tuple, count: rows).joined(separator: ", ")
+        try await batchWriter.append(batch)
     }
 
     static let selectColumns = """

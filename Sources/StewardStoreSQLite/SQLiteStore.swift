@@ -15,6 +15,8 @@ public final class SQLiteStore: Store {
     let writer: SQLiteConnection
     let reader: SQLiteConnection
     let gate = AsyncGate()
+    /// Observation batches go through their own connection with group commit.
+    let batchWriter: SQLiteBatchWriter
     public let path: String
 
     /// Opens (creating if needed) `DIR/steward.sqlite`.
@@ -28,7 +30,7 @@ public final class SQLiteStore: Store {
         do {
             let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
             let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-            let store = SQLiteStore(writer: writer, reader: reader, path: path)
+            let store = SQLiteStore(writer: writer, reader: reader, batchWriter: try SQLiteBatchWriter(path: path), path: path)
             try await store.configure()
             return store
         } catch let error as StoreError {
@@ -38,9 +40,10 @@ public final class SQLiteStore: Store {
         }
     }
 
-    init(writer: SQLiteConnection, reader: SQLiteConnection, path: String) {
+    init(writer: SQLiteConnection, reader: SQLiteConnection, batchWriter: SQLiteBatchWriter, path: String) {
         self.writer = writer
         self.reader = reader
+        self.batchWriter = batchWriter
         self.path = path
     }
 
@@ -73,6 +76,7 @@ public final class SQLiteStore: Store {
                 }
             }
         }
+        try batchWriter.prepare()
     }
 
     public func ping() async throws(StoreError) {
@@ -80,6 +84,7 @@ public final class SQLiteStore: Store {
     }
 
     public func close() async {
+        batchWriter.close()
         try? await writer.close()
         try? await reader.close()
     }

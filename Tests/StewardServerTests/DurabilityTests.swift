@@ -124,6 +124,56 @@ import Testing
     }
 }
 
+extension DurabilityTests {
+    @Test(.enabled(if: TestEnvironment.stewardBinary != nil, "needs the steward binary (STEWARD_BIN, set by scripts/test.sh)"))
+    func sigtermFinishesInFlightBatches() async throws {
+        let data = try TestEnvironment.temporaryDirectory("steward-term")
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let server = try ServerProcess(arguments: ["--data", data])
+        defer { server.terminate() }
+        try await server.waitUntilReady()
+        let token = try #require(String(contentsOfFile: data + "/admin-token", encoding: .utf8).split(separator: "\n").first.map(String.init))
+        #expect(try await server.http("PUT", "/api/v1/products/payments/orders", token: token, body: Bodies.descriptor()).0 == 201)
+
+        // Large batches keep requests in flight; SIGTERM goes out after the first few acknowledgements.
+        let size = 900
+        let acknowledged = Acknowledged()
+        let afterSignal = Acknowledged()
+        let signalled = Acknowledged()
+        await withTaskGroup(of: Void.self) { group in
+            for sender in 0..<4 {
+                group.addTask {
+                    for n in stride(from: sender, to: 200, by: 4) {
+                        guard let (status, _) = try? await server.http("POST", "/api/v1/observations", token: token,
+                                                                       body: Self.batch(n, size: size)), status == 200 else { return }
+                        await acknowledged.add(n)
+                        if await signalled.count > 0 { await afterSignal.add(n) }
+                    }
+                }
+            }
+            group.addTask {
+                while await acknowledged.count < 4 { try? await Task.sleep(for: .milliseconds(2)) }
+                await signalled.add(1)
+                kill(server.process.processIdentifier, SIGTERM)
+            }
+        }
+        server.process.waitUntilExit()
+        #expect(server.process.terminationStatus == 0)
+        #expect(await afterSignal.count >= 1, "no batch in flight at SIGTERM was answered")
+
+        let restarted = try ServerProcess(arguments: ["--data", data])
+        defer { restarted.terminate() }
+        try await restarted.waitUntilReady()
+        let total = try await restarted.http("GET", "/api/v1/products/payments/orders/observations?kind=volume&limit=1", token: token)
+        #expect(total.0 == 200)
+        for n in await acknowledged.all {
+            let minute = Self.Timestamp(n: n, i: 0).dropLast(4)
+            let page = try await restarted.http("GET", "/api/v1/products/payments/orders/observations?limit=1000&since=\(minute):00Z&until=\(minute):59.999999Z", token: token)
+            #expect(page.1.components(separatedBy: "\"rowCount\":\(n * 1000)").count >= 2, "acknowledged batch \(n) is missing")
+        }
+    }
+}
+
 actor Acknowledged {
     private var ids: [Int] = []
     func add(_ n: Int) { ids.append(n) }
