@@ -46,23 +46,7 @@ import Testing
 
         // Push from 4 concurrent senders and kill the server while they are still sending.
         let size = 50
-        let acknowledged = Acknowledged()
-        await withTaskGroup(of: Void.self) { group in
-            for sender in 0..<4 {
-                group.addTask {
-                    for n in stride(from: sender, to: 400, by: 4) {
-                        guard let (status, _) = try? await server.http("POST", "/api/v1/observations", token: token,
-                                                                       body: Self.batch(n, size: size)) else { return }
-                        if status == 200 { await acknowledged.add(n) } else { return }
-                    }
-                }
-            }
-            group.addTask {
-                while await acknowledged.count < 40 { try? await Task.sleep(for: .milliseconds(5)) }
-                server.kill9()
-            }
-        }
-        let acked = await acknowledged.all
+        let (acked, _) = await Self.push(to: server, token: token, batches: 400, size: size, interruptAfter: 40) { server.kill9() }
         #expect(acked.count >= 40)
 
         let restarted = try ServerProcess(arguments: storeArgs)
@@ -137,40 +121,53 @@ extension DurabilityTests {
 
         // Large batches keep requests in flight; SIGTERM goes out after the first few acknowledgements.
         let size = 900
-        let acknowledged = Acknowledged()
-        let afterSignal = Acknowledged()
-        let signalled = Acknowledged()
-        await withTaskGroup(of: Void.self) { group in
-            for sender in 0..<4 {
-                group.addTask {
-                    for n in stride(from: sender, to: 200, by: 4) {
-                        guard let (status, _) = try? await server.http("POST", "/api/v1/observations", token: token,
-                                                                       body: Self.batch(n, size: size)), status == 200 else { return }
-                        await acknowledged.add(n)
-                        if await signalled.count > 0 { await afterSignal.add(n) }
-                    }
-                }
-            }
-            group.addTask {
-                while await acknowledged.count < 4 { try? await Task.sleep(for: .milliseconds(2)) }
-                await signalled.add(1)
-                kill(server.process.processIdentifier, SIGTERM)
-            }
+        let (acknowledged, answeredAfterSignal) = await Self.push(to: server, token: token, batches: 200, size: size, interruptAfter: 4) {
+            kill(server.process.processIdentifier, SIGTERM)
         }
         server.process.waitUntilExit()
         #expect(server.process.terminationStatus == 0)
-        #expect(await afterSignal.count >= 1, "no batch in flight at SIGTERM was answered")
+        #expect(answeredAfterSignal >= 1, "no batch in flight at SIGTERM was answered")
 
         let restarted = try ServerProcess(arguments: ["--data", data])
         defer { restarted.terminate() }
         try await restarted.waitUntilReady()
         let total = try await restarted.http("GET", "/api/v1/products/payments/orders/observations?kind=volume&limit=1", token: token)
         #expect(total.0 == 200)
-        for n in await acknowledged.all {
+        for n in acknowledged {
             let minute = Self.Timestamp(n: n, i: 0).dropLast(4)
             let page = try await restarted.http("GET", "/api/v1/products/payments/orders/observations?limit=1000&since=\(minute):00Z&until=\(minute):59.999999Z", token: token)
             #expect(page.1.components(separatedBy: "\"rowCount\":\(n * 1000)").count >= 2, "acknowledged batch \(n) is missing")
         }
+    }
+}
+
+extension DurabilityTests {
+    /// Four senders push batches 0..<batches until a request fails; `interrupt` runs once
+    /// `interruptAfter` batches are acknowledged. Returns the acknowledged batches and how many
+    /// of them were answered after the interruption.
+    static func push(to server: ServerProcess, token: String, batches: Int, size: Int, interruptAfter: Int,
+                     interrupt: @escaping @Sendable () -> Void) async -> (acknowledged: [Int], afterInterrupt: Int) {
+        let acknowledged = Acknowledged()
+        let afterInterrupt = Acknowledged()
+        let interrupted = Acknowledged()
+        await withTaskGroup(of: Void.self) { group in
+            for sender in 0..<4 {
+                group.addTask {
+                    for n in stride(from: sender, to: batches, by: 4) {
+                        guard let (status, _) = try? await server.http("POST", "/api/v1/observations", token: token,
+                                                                       body: batch(n, size: size)), status == 200 else { return }
+                        await acknowledged.add(n)
+                        if await interrupted.count > 0 { await afterInterrupt.add(n) }
+                    }
+                }
+            }
+            group.addTask {
+                while await acknowledged.count < interruptAfter { try? await Task.sleep(for: .milliseconds(2)) }
+                await interrupted.add(1)
+                interrupt()
+            }
+        }
+        return (await acknowledged.all, await afterInterrupt.count)
     }
 }
 
