@@ -43,17 +43,13 @@ struct FieldReader {
     }
 
     private mutating func read<T: Decodable>(_ type: T.Type, _ key: String, required: Bool, typeName: String) -> T? {
-        let k = AnyKey(key)
-        guard container.contains(k) else {
-            if required { problem(key, "is required") }
-            return nil
-        }
+        // One lookup: decodeIfPresent answers nil for a missing key and for null alike.
         do {
-            if try container.decodeNil(forKey: k) {
+            guard let value = try container.decodeIfPresent(T.self, forKey: AnyKey(key)) else {
                 if required { problem(key, "is required") }
                 return nil
             }
-            return try container.decode(T.self, forKey: k)
+            return value
         } catch {
             problem(key, "must be \(typeName)")
             return nil
