@@ -11,10 +11,10 @@ struct Steward: AsyncParsableCommand {
         commandName: "steward",
         abstract: "Governance and observability control plane for data meshes.",
         discussion: """
-        Domain agents push what they observe about their data products; Steward keeps it
+        Domain agents push what they observe about their data products; Steward keeps it \
         (embedded SQLite by default, PostgreSQL when you outgrow one machine) and serves it back.
 
-        Start here:   steward serve --demo     then open http://127.0.0.1:8080
+        Start here: steward serve --demo, then open http://127.0.0.1:8080
         """,
         subcommands: [Serve.self, Token.self])
 }
@@ -24,7 +24,7 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Directory of the embedded SQLite database and the admin token file.", valueName: "DIR"))
     var data = "./steward-data"
 
-    @Option(name: .long, help: ArgumentHelp("PostgreSQL URL (postgres://user:pass@host:5432/db); overrides --data. Default: $STEWARD_POSTGRES_URL.", valueName: "URL"))
+    @Option(name: .long, help: ArgumentHelp("PostgreSQL URL (postgres://user:pass@host:5432/db) to use instead of SQLite; --data then holds only the admin token file. Default: $STEWARD_POSTGRES_URL.", valueName: "URL"))
     var postgres: String?
 
     var postgresURL: String? {
@@ -90,7 +90,7 @@ struct Token: AsyncParsableCommand {
         func run() async throws {
             let domainName: DomainName?
             do { domainName = try domain.map { try DomainName($0) } } catch {
-                throw ValidationError("--domain \(error)")
+                throw CommandFailure("--domain \(error)")
             }
             let s = try await store.open()
             do {
@@ -101,7 +101,7 @@ struct Token: AsyncParsableCommand {
                 print(issued.secret)
             } catch let error as TokenError {
                 await s.close()
-                throw ValidationError(error.description)
+                throw CommandFailure(error.description)
             }
         }
     }
@@ -132,13 +132,20 @@ struct Token: AsyncParsableCommand {
             let s = try await store.open()
             let revoked = try await s.revokeToken(id: id, at: .now)
             await s.close()
-            guard revoked else { throw ValidationError("no active token has id \(id); see 'steward token list'") }
+            guard revoked else { throw CommandFailure("no active token has id \(id); see 'steward token list'") }
             print("Revoked token \(id).")
         }
     }
 }
 
 extension TokenRecord.Role: ExpressibleByArgument {}
+
+/// A failure while running a command: printed as "Error: <message>" without the usage text
+/// that ArgumentParser adds to ValidationError.
+struct CommandFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ message: String) { description = message }
+}
 
 extension String {
     func padding(_ width: Int) -> String {
