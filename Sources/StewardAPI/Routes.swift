@@ -3,7 +3,6 @@ public enum Routes {
     public static let observations = "/api/v1/observations"
     public static let products = "/api/v1/products"
     public static func product(_ domain: String, _ name: String) -> String { "\(products)/\(domain)/\(name)" }
-    public static func history(_ domain: String, _ name: String) -> String { "\(product(domain, name))/observations" }
 }
 
 public enum MediaType {
