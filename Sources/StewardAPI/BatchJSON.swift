@@ -21,25 +21,14 @@ public enum BatchJSON {
         return w.output
     }
 
-    /// One observation as the API spells it; `extra` adds read-side fields (id, recordedAt).
-    public static func write(_ o: Observation, to w: inout JSONWriter, extra: ((inout JSONWriter) -> Void)? = nil) {
+    /// One observation as the API spells it.
+    public static func write(_ o: Observation, to w: inout JSONWriter) {
         w.beginObject()
         w.field("kind", o.kind.rawValue)
-        extra?(&w)
         if let product = o.product { w.field("product", product.description) }
-        if let dataset = o.dataset {
-            w.key("dataset")
-            w.beginObject()
-            w.field("namespace", dataset.namespace)
-            w.field("name", dataset.name)
-            w.endObject()
-        }
+        if let dataset = o.dataset { w.field("dataset", dataset) }
         w.field("observedAt", o.observedAt.rfc3339)
-        // Splice the kind's fields into this object: payloadJSON is "{...}".
-        let payload = o.payloadJSON
-        if payload.count > 2 {
-            w.raw(String(payload.dropFirst().dropLast()))
-        }
+        w.fields(ofObject: o.payloadJSON)
         w.endObject()
     }
 }

@@ -38,6 +38,19 @@ public struct JSONWriter: Sendable {
     public mutating func field(_ k: String, _ v: Int64) { key(k); value(v) }
     public mutating func field(_ k: String, _ v: Int) { key(k); value(Int64(v)) }
     public mutating func field(_ k: String, _ v: Double) { key(k); value(v) }
+    public mutating func field(_ k: String, _ v: DatasetRef) {
+        key(k)
+        beginObject()
+        field("namespace", v.namespace)
+        field("name", v.name)
+        endObject()
+    }
+
+    /// Adds the fields of an already-encoded JSON object (`{"a":1,"b":2}`) to the open object.
+    public mutating func fields(ofObject json: String) {
+        if json.utf8.count > 2 { raw(String(json.dropFirst().dropLast())) }
+    }
+
     public mutating func field(_ k: String, _ v: [String]) {
         key(k)
         beginArray()

@@ -24,14 +24,10 @@ enum ObservationReader {
         var dataset: DatasetRef?
         if kind != .heartbeat {
             if let text = r.string("product", maxLength: 200) {
-                do {
-                    let id = try ProductID(path: text)
-                    if let domain, id.domain != domain {
-                        r.problem("product", "belongs to domain \(id.domain), but this batch is for domain \(domain)")
-                    } else {
-                        product = id
-                    }
-                } catch { r.problem("product", error.description) }
+                switch ObservationBatch.product(text, batchDomain: domain) {
+                case .success(let id): product = id
+                case .failure(let why): r.problem("product", why.text)
+                }
             }
             dataset = r.object("dataset") { d in
                 d.rejectUnknown(["namespace", "name"])

@@ -51,12 +51,10 @@ public enum ProtoBatchDecoder {
                 if o.hasDataset { p("dataset", "unknown field") }
             } else {
                 if let text = check(o.product, "product", index: i, max: 200) {
-                    do {
-                        let id = try ProductID(path: text)
-                        if let domain, id.domain != domain {
-                            p("product", "belongs to domain \(id.domain), but this batch is for domain \(domain)")
-                        } else { product = id }
-                    } catch { p("product", error.description) }
+                    switch ObservationBatch.product(text, batchDomain: domain) {
+                    case .success(let id): product = id
+                    case .failure(let why): p("product", why.text)
+                    }
                 }
                 if o.hasDataset {
                     let ns = check(o.dataset.namespace, "dataset.namespace", index: i)

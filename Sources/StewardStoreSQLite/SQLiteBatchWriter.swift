@@ -154,7 +154,7 @@ final class SQLiteBatchWriter: @unchecked Sendable {
         try step(insertBatch)
         if sqlite_nio_sqlite3_changes(db) == 0 { return .duplicate }
 
-        var newest: [LatestKey: (row: ObservationRow, id: Int64)] = [:]
+        var newest: [LatestKey: (row: ObservationRow, id: Int64, payload: String)] = [:]
         var lastSeen = received
         for row in batch.rows {
             let o = row.observation
@@ -162,20 +162,21 @@ final class SQLiteBatchWriter: @unchecked Sendable {
                 lastSeen = max(lastSeen, o.observedAt.microseconds)
                 continue
             }
+            let payload = o.payloadJSON
             bind(insertObservation, [.int(product), .int(dataset), .int(Int64(o.kind.code)), .text(o.subject),
                                      .int(o.observedAt.microseconds), .int(received), o.status.map { .text($0) } ?? .null,
-                                     o.value.map { .double($0) } ?? .null, .text(o.payloadJSON)])
+                                     o.value.map { .double($0) } ?? .null, .text(payload)])
             try step(insertObservation)
             let id = sqlite_nio_sqlite3_last_insert_rowid(db)
             let key = LatestKey(product: product, dataset: dataset, kind: o.kind.code, subject: o.subject)
             if let seen = newest[key], seen.row.observation.observedAt > o.observedAt { continue }
-            newest[key] = (row, id)
+            newest[key] = (row, id, payload)
         }
         for (key, entry) in newest {
             let o = entry.row.observation
             bind(upsertLatest, [.int(key.product), .int(key.dataset), .int(Int64(key.kind)), .text(key.subject), .int(entry.id),
                                 .int(o.observedAt.microseconds), .int(received), o.status.map { .text($0) } ?? .null,
-                                o.value.map { .double($0) } ?? .null, .text(o.payloadJSON)])
+                                o.value.map { .double($0) } ?? .null, .text(entry.payload)])
             try step(upsertLatest)
         }
         bind(upsertAgent, [.text(batch.domain.rawValue), .text(batch.agentID), .text(batch.agentVersion), .int(lastSeen)])

@@ -8,16 +8,10 @@ enum ObservationJSON {
         w.field("id", o.id)
         w.field("kind", o.kind.rawValue)
         if includeProduct { w.field("product", o.product.description) }
-        if let d = o.dataset {
-            w.key("dataset")
-            w.beginObject()
-            w.field("namespace", d.namespace)
-            w.field("name", d.name)
-            w.endObject()
-        }
+        if let d = o.dataset { w.field("dataset", d) }
         w.field("observedAt", o.observedAt.rfc3339)
         w.field("recordedAt", o.recordedAt.rfc3339)
-        if o.payload.count > 2 { w.raw(String(o.payload.dropFirst().dropLast())) }
+        w.fields(ofObject: o.payload)
         w.endObject()
     }
 

@@ -1,10 +1,10 @@
 /// A first-come, first-served async mutex. Actors are re-entrant across `await`, so a
 /// multi-statement transaction on one connection needs an explicit gate to stay whole.
-public actor AsyncGate {
+actor AsyncGate {
     private var busy = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
-    public init() {}
+    init() {}
 
     private func acquire() async {
         if busy {
@@ -18,7 +18,7 @@ public actor AsyncGate {
         if waiters.isEmpty { busy = false } else { waiters.removeFirst().resume() }
     }
 
-    public func run<T: Sendable, E: Error>(_ body: @Sendable () async throws(E) -> T) async throws(E) -> T {
+    func run<T: Sendable, E: Error>(_ body: @Sendable () async throws(E) -> T) async throws(E) -> T {
         await acquire()
         do {
             let value = try await body()
