@@ -23,6 +23,7 @@ let package = Package(
     targets: [
         // Layer 0: value types, no I/O.
         .target(name: "StewardCore"),
+        .target(name: "StewardCEL"),
         // Layer 1: wire types shared by server and agent; the store contract.
         .target(name: "StewardAPI", dependencies: [
             "StewardCore",
@@ -73,6 +74,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "StewardCoreTests", dependencies: ["StewardCore"]),
+        .testTarget(name: "StewardCELTests", dependencies: ["StewardCEL"], resources: [.copy("Conformance")]),
         .testTarget(name: "StewardIngestTests", dependencies: ["StewardIngest", "StewardAPI"]),
         .testTarget(name: "StewardStoreTests", dependencies: [
             "StewardStore", "StewardStoreSQLite", "StewardStorePostgres",

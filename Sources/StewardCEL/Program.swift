@@ -1,0 +1,62 @@
+/// What expressions may use: functions, declared variables, and the evaluation cost limit.
+public struct Environment: Sendable {
+    public var library: FunctionLibrary
+    /// Variable names an expression may use. With nil, any name is accepted and an unbound one
+    /// is an evaluation error (how the cel-spec conformance tests run); with a set, unknown
+    /// names and functions are compile errors.
+    public var variables: Set<String>?
+    /// Work units one evaluation may spend: one per comprehension element and per list element
+    /// built, one per 64 bytes of string built or matched.
+    public var costLimit: Int
+
+    public init(library: FunctionLibrary = .standard, variables: Set<String>? = nil, costLimit: Int = 10_000_000) {
+        self.library = library
+        self.variables = variables
+        self.costLimit = costLimit
+    }
+
+    /// Parses and plans `source`. Throws the first problem; `diagnose` lists them all.
+    public func compile(_ source: String) throws(CELError) -> Program {
+        let (program, problems) = plan(source)
+        if let first = problems.first { throw first }
+        return program!
+    }
+
+    /// Every problem in `source` (a syntax error stops at the first).
+    public func diagnose(_ source: String) -> [CELError] {
+        plan(source).1
+    }
+
+    private func plan(_ source: String) -> (Program?, [CELError]) {
+        let expr: Expr
+        do { expr = try Parser.parse(source) } catch { return (nil, [error]) }
+        var planner = Planner(library: library, declared: variables)
+        let root = planner.plan(expr)
+        let program = Program(source: source, ast: expr, root: root, slots: planner.slotCount, costLimit: costLimit)
+        return (program, planner.problems)
+    }
+}
+
+/// A compiled expression, evaluated any number of times, from any thread.
+// The node tree is built once by the planner and never mutated afterwards; each evaluation has
+// its own Frame. That is what makes sharing it across threads safe.
+public final class Program: @unchecked Sendable {
+    public let source: String
+    public let ast: Expr
+    private let root: Node
+    private let slots: Int
+    private let costLimit: Int
+
+    init(source: String, ast: Expr, root: Node, slots: Int, costLimit: Int) {
+        self.source = source
+        self.ast = ast
+        self.root = root
+        self.slots = slots
+        self.costLimit = costLimit
+    }
+
+    public func evaluate(_ variables: [String: Value] = [:]) throws(CELError) -> Value {
+        let frame = Frame(variables: variables, localCount: slots, budget: costLimit)
+        return try root.evalLocated(frame)
+    }
+}

@@ -1,0 +1,35 @@
+/// The per-evaluation state: the caller's variables, comprehension variables by slot, and the
+/// remaining cost budget. One frame per `Program.evaluate` call, so programs are shareable.
+final class Frame {
+    let variables: [String: Value]
+    var locals: [Value]
+    var budget: Int
+
+    init(variables: [String: Value], localCount: Int, budget: Int) {
+        self.variables = variables
+        self.locals = Array(repeating: .null, count: localCount)
+        self.budget = budget
+    }
+
+    /// Charges `units` of work; comprehensions charge per element, builders per element built.
+    @inline(__always)
+    func charge(_ units: Int) throws(CELError) {
+        budget -= units
+        if budget < 0 {
+            throw CELError(.costExceeded, "evaluation exceeded its cost limit; simplify the expression or the data it iterates")
+        }
+    }
+}
+
+/// A compiled expression node. Subclasses override `eval`.
+class Node {
+    let offset: Int
+    init(offset: Int) { self.offset = offset }
+    func eval(_ frame: Frame) throws(CELError) -> Value { fatalError("abstract") }
+
+    /// Evaluates and attaches this node's source offset to an error that has none yet.
+    @inline(__always)
+    final func evalLocated(_ frame: Frame) throws(CELError) -> Value {
+        do { return try eval(frame) } catch { throw error.at(offset) }
+    }
+}

@@ -1,0 +1,157 @@
+/// The binary operators, each a switch on the operand types with checked integer arithmetic.
+final class BinaryNode: Node {
+    enum Op: String { case eq = "_==_", ne = "_!=_", lt = "_<_", le = "_<=_", gt = "_>_", ge = "_>=_"
+        case add = "_+_", sub = "_-_", mul = "_*_", div = "_/_", mod = "_%_", member = "@in" }
+    let op: Op
+    let left: Node, right: Node
+
+    init(_ op: Op, _ left: Node, _ right: Node, offset: Int) {
+        self.op = op; self.left = left; self.right = right
+        super.init(offset: offset)
+    }
+
+    override func eval(_ frame: Frame) throws(CELError) -> Value {
+        let a = try left.eval(frame)
+        let b = try right.eval(frame)
+        do { return try apply(op, a, b, frame) } catch { throw error.at(offset) }
+    }
+}
+
+func apply(_ op: BinaryNode.Op, _ a: Value, _ b: Value, _ frame: Frame) throws(CELError) -> Value {
+    switch op {
+    case .eq: return .bool(Value.equal(a, b))
+    case .ne: return .bool(!Value.equal(a, b))
+    case .lt: return .bool((try Value.compare(a, b)).map { $0 < 0 } ?? false)
+    case .le: return .bool((try Value.compare(a, b)).map { $0 <= 0 } ?? false)
+    case .gt: return .bool((try Value.compare(a, b)).map { $0 > 0 } ?? false)
+    case .ge: return .bool((try Value.compare(a, b)).map { $0 >= 0 } ?? false)
+    case .add: return try add(a, b, frame)
+    case .sub: return try subtract(a, b)
+    case .mul: return try multiply(a, b)
+    case .div: return try divide(a, b)
+    case .mod: return try remainder(a, b)
+    case .member: return .bool(try member(a, of: b))
+    }
+}
+
+private func overload(_ symbol: String, _ a: Value, _ b: Value) -> CELError {
+    CELError(.noSuchOverload, "no such overload: \(a.type) \(symbol) \(b.type)")
+}
+
+private let overflow = CELError(.overflow, "integer overflow")
+
+private func add(_ a: Value, _ b: Value, _ frame: Frame) throws(CELError) -> Value {
+    switch (a, b) {
+    case (.int(let x), .int(let y)):
+        let (r, o) = x.addingReportingOverflow(y)
+        if o { throw overflow }
+        return .int(r)
+    case (.uint(let x), .uint(let y)):
+        let (r, o) = x.addingReportingOverflow(y)
+        if o { throw overflow }
+        return .uint(r)
+    case (.double(let x), .double(let y)): return .double(x + y)
+    case (.string(let x), .string(let y)):
+        try frame.charge((x.utf8.count + y.utf8.count) / 64)
+        return .string(x + y)
+    case (.bytes(let x), .bytes(let y)):
+        try frame.charge((x.count + y.count) / 64)
+        return .bytes(x + y)
+    case (.list(let x), .list(let y)):
+        try frame.charge(x.count + y.count)
+        return .list(x + y)
+    case (.timestamp(let t), .duration(let d)), (.duration(let d), .timestamp(let t)): return .timestamp(try t.adding(d))
+    case (.duration(let x), .duration(let y)): return .duration(try x + y)
+    default: throw overload("+", a, b)
+    }
+}
+
+private func subtract(_ a: Value, _ b: Value) throws(CELError) -> Value {
+    switch (a, b) {
+    case (.int(let x), .int(let y)):
+        let (r, o) = x.subtractingReportingOverflow(y)
+        if o { throw overflow }
+        return .int(r)
+    case (.uint(let x), .uint(let y)):
+        let (r, o) = x.subtractingReportingOverflow(y)
+        if o { throw overflow }
+        return .uint(r)
+    case (.double(let x), .double(let y)): return .double(x - y)
+    case (.timestamp(let x), .timestamp(let y)): return .duration(try x.difference(y))
+    case (.timestamp(let t), .duration(let d)): return .timestamp(try t.adding(try d.negated()))
+    case (.duration(let x), .duration(let y)): return .duration(try x + (try y.negated()))
+    default: throw overload("-", a, b)
+    }
+}
+
+private func multiply(_ a: Value, _ b: Value) throws(CELError) -> Value {
+    switch (a, b) {
+    case (.int(let x), .int(let y)):
+        let (r, o) = x.multipliedReportingOverflow(by: y)
+        if o { throw overflow }
+        return .int(r)
+    case (.uint(let x), .uint(let y)):
+        let (r, o) = x.multipliedReportingOverflow(by: y)
+        if o { throw overflow }
+        return .uint(r)
+    case (.double(let x), .double(let y)): return .double(x * y)
+    default: throw overload("*", a, b)
+    }
+}
+
+private func divide(_ a: Value, _ b: Value) throws(CELError) -> Value {
+    switch (a, b) {
+    case (.int(let x), .int(let y)):
+        if y == 0 { throw CELError(.divideByZero, "division by zero") }
+        let (r, o) = x.dividedReportingOverflow(by: y)
+        if o { throw overflow }
+        return .int(r)
+    case (.uint(let x), .uint(let y)):
+        if y == 0 { throw CELError(.divideByZero, "division by zero") }
+        return .uint(x / y)
+    case (.double(let x), .double(let y)): return .double(x / y)
+    default: throw overload("/", a, b)
+    }
+}
+
+private func remainder(_ a: Value, _ b: Value) throws(CELError) -> Value {
+    switch (a, b) {
+    case (.int(let x), .int(let y)):
+        if y == 0 { throw CELError(.divideByZero, "modulus by zero") }
+        let (r, o) = x.remainderReportingOverflow(dividingBy: y)
+        if o { throw overflow }
+        return .int(r)
+    case (.uint(let x), .uint(let y)):
+        if y == 0 { throw CELError(.divideByZero, "modulus by zero") }
+        return .uint(x % y)
+    default: throw overload("%", a, b)
+    }
+}
+
+private func member(_ a: Value, of b: Value) throws(CELError) -> Bool {
+    switch b {
+    case .list(let items):
+        for item in items where Value.equal(a, item) { return true }
+        return false
+    case .map(let map):
+        // A key of a type no map can hold is simply absent.
+        return (try? map.lookup(a)) != nil
+    default:
+        throw overload("in", a, b)
+    }
+}
+
+final class NegateNode: Node {
+    let operand: Node
+    init(_ operand: Node, offset: Int) { self.operand = operand; super.init(offset: offset) }
+    override func eval(_ frame: Frame) throws(CELError) -> Value {
+        switch try operand.eval(frame) {
+        case .int(let i):
+            if i == .min { throw CELError(.overflow, "integer overflow", offset: offset) }
+            return .int(-i)
+        case .double(let d): return .double(-d)
+        case .duration(let d): return .duration(try d.negated())
+        case let other: throw CELError(.noSuchOverload, "no such overload: -\(other.type)", offset: offset)
+        }
+    }
+}
