@@ -69,7 +69,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "steward-bench", dependencies: [
-            "StewardCore", "StewardAPI", "StewardIngest",
+            "StewardCore", "StewardAPI", "StewardIngest", "StewardCEL",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

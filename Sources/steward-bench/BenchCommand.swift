@@ -12,7 +12,7 @@ struct StewardBench: AsyncParsableCommand {
           swift build -c release --scratch-path .build-release --product steward-bench
         then run: .build-release/release/steward-bench ingest
         """,
-        subcommands: [Ingest.self, Decode.self])
+        subcommands: [Ingest.self, Decode.self, CEL.self])
 }
 
 struct Ingest: AsyncParsableCommand {

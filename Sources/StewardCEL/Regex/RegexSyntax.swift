@@ -96,6 +96,7 @@ struct RegexParser {
 
     private mutating func quantified(_ atom: RegexNode) throws(CELError) -> RegexNode {
         var node = atom
+        var quantified = false
         while let c = peek() {
             var min = 0, max: Int? = nil
             switch c {
@@ -109,7 +110,9 @@ struct RegexParser {
             }
             if case .assertion = node { throw fail("missing argument to repetition operator") }
             if peek() == "?" { i += 1 }   // lazy: same language, and matches() only asks whether one exists
-            if case .repeatNode = node { throw fail("invalid nested repetition operator") }
+            // RE2 rejects `a**` (a quantifier straight after a quantifier) but not `(a+)+`.
+            if quantified { throw fail("invalid nested repetition operator") }
+            quantified = true
             node = .repeatNode(node, min: min, max: max)
         }
         return node

@@ -67,6 +67,7 @@ final class ComprehensionNode: Node {
             return .bool(count == 1)
         case .filter:
             var out: [Value] = []
+            out.reserveCapacity(firsts.count)
             for i in firsts.indices {
                 bind(i)
                 if try test(body) { out.append(firsts[i]) }

@@ -2,14 +2,36 @@
 /// remaining cost budget. One frame per `Program.evaluate` call, so programs are shareable.
 final class Frame {
     let variables: [String: Value]
-    var locals: [Value]
+    /// Comprehension variables. A raw buffer, not an Array property, because writing an array
+    /// stored in a class pays a dynamic exclusivity check on every element of every loop.
+    let locals: UnsafeMutablePointer<Value>
+    private let localCount: Int
     var budget: Int
 
     init(variables: [String: Value], localCount: Int, budget: Int) {
         self.variables = variables
-        self.locals = Array(repeating: .null, count: localCount)
+        self.localCount = localCount
         self.budget = budget
+        if localCount == 0 {
+            // Nothing writes slots in an expression without comprehensions; skip the allocation.
+            locals = Frame.noLocals
+        } else {
+            locals = .allocate(capacity: localCount)
+            locals.initialize(repeating: .null, count: localCount)
+        }
     }
+
+    deinit {
+        guard localCount > 0 else { return }
+        locals.deinitialize(count: localCount)
+        locals.deallocate()
+    }
+
+    private nonisolated(unsafe) static let noLocals: UnsafeMutablePointer<Value> = {
+        let p = UnsafeMutablePointer<Value>.allocate(capacity: 1)
+        p.initialize(to: .null)
+        return p
+    }()
 
     /// Charges `units` of work; comprehensions charge per element, builders per element built.
     @inline(__always)

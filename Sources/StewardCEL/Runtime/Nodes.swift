@@ -144,6 +144,34 @@ final class CallNode: Node {
     }
 }
 
+/// Calls of one- and two-argument functions that need no argument array.
+final class UnaryCallNode: Node {
+    let impl: @Sendable (Value) throws(CELError) -> Value
+    let arg: Node
+    init(impl: @escaping @Sendable (Value) throws(CELError) -> Value, arg: Node, offset: Int) {
+        self.impl = impl; self.arg = arg
+        super.init(offset: offset)
+    }
+    override func eval(_ frame: Frame) throws(CELError) -> Value {
+        let value = try arg.eval(frame)
+        do { return try impl(value) } catch { throw error.at(offset) }
+    }
+}
+
+final class BinaryCallNode: Node {
+    let impl: @Sendable (Value, Value) throws(CELError) -> Value
+    let first: Node, second: Node
+    init(impl: @escaping @Sendable (Value, Value) throws(CELError) -> Value, first: Node, second: Node, offset: Int) {
+        self.impl = impl; self.first = first; self.second = second
+        super.init(offset: offset)
+    }
+    override func eval(_ frame: Frame) throws(CELError) -> Value {
+        let a = try first.eval(frame)
+        let b = try second.eval(frame)
+        do { return try impl(a, b) } catch { throw error.at(offset) }
+    }
+}
+
 /// `s.matches('literal pattern')`: the pattern is compiled once, at plan time.
 final class MatchesNode: Node {
     let subject: Node

@@ -30,9 +30,22 @@ struct Planner {
         case .has(let operand, let field):
             return HasNode(plan(operand), field: field, offset: expr.offset)
         case .list(let items):
-            return ListNode(items.map { plan($0) }, offset: expr.offset)
+            let nodes = items.map { plan($0) }
+            // A list of literals is itself a literal: build it once, not per evaluation.
+            if let constants = Self.constants(nodes) { return LiteralNode(.list(constants), offset: expr.offset) }
+            return ListNode(nodes, offset: expr.offset)
         case .map(let entries):
-            return MapNode(entries.map { (plan($0.key), plan($0.value)) }, offset: expr.offset)
+            let keys = entries.map { plan($0.key) }, values = entries.map { plan($0.value) }
+            if let k = Self.constants(keys), let v = Self.constants(values) {
+                var map = MapValue()
+                do {
+                    for (key, value) in zip(k, v) { try map.insert(key, value) }
+                    return LiteralNode(.map(map), offset: expr.offset)
+                } catch {
+                    // A bad constant map (repeated key) still fails at evaluation, as CEL says.
+                }
+            }
+            return MapNode(Array(zip(keys, values)), offset: expr.offset)
         case .message(let type, _):
             problems.append(CELError(.unsupported, "message construction '\(type){...}' needs protobuf types, which Steward does not use", offset: expr.offset))
             return LiteralNode(.null, offset: expr.offset)
@@ -50,6 +63,15 @@ struct Planner {
         case .call(let function, let target, let args):
             return call(function, target: target, args: args, offset: expr.offset)
         }
+    }
+
+    private static func constants(_ nodes: [Node]) -> [Value]? {
+        var values: [Value] = []
+        for node in nodes {
+            guard let literal = node as? LiteralNode else { return nil }
+            values.append(literal.value)
+        }
+        return values
     }
 
     private func local(_ name: String) -> Int? {
@@ -120,10 +142,15 @@ struct Planner {
                 problems.append(error.at(args[0].offset))
             }
         }
+        let all = (receiver.map { [$0] } ?? []) + argNodes
+        if all.count == 1, let impl = library.unary[name] { return UnaryCallNode(impl: impl, arg: all[0], offset: offset) }
+        if all.count == 2, let impl = library.binary[name] {
+            return BinaryCallNode(impl: impl, first: all[0], second: all[1], offset: offset)
+        }
         let impl = library.functions[name]
         if impl == nil, declared != nil {
             problems.append(CELError(.undeclared, "unknown function '\(name)'", offset: offset))
         }
-        return CallNode(name: name, impl: impl, args: (receiver.map { [$0] } ?? []) + argNodes, offset: offset)
+        return CallNode(name: name, impl: impl, args: all, offset: offset)
     }
 }
