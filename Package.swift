@@ -30,6 +30,10 @@ let package = Package(
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ]),
         .target(name: "StewardStore", dependencies: ["StewardCore"]),
+        .target(name: "StewardPolicy", dependencies: [
+            "StewardCEL", "StewardCore",
+            .product(name: "Yams", package: "Yams"),
+        ]),
         // Layer 2: backends, ingest, rendering.
         .target(name: "StewardStoreSQLite", dependencies: [
             "StewardStore",
@@ -65,7 +69,7 @@ let package = Package(
         ]),
         // Layer 4: commands only.
         .executableTarget(name: "steward", dependencies: [
-            "StewardServer",
+            "StewardServer", "StewardPolicy", "StewardCEL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "steward-bench", dependencies: [
@@ -75,6 +79,7 @@ let package = Package(
         ]),
         .testTarget(name: "StewardCoreTests", dependencies: ["StewardCore"]),
         .testTarget(name: "StewardCELTests", dependencies: ["StewardCEL"], resources: [.copy("Conformance")]),
+        .testTarget(name: "StewardPolicyTests", dependencies: ["StewardPolicy", "StewardCEL"]),
         .testTarget(name: "StewardIngestTests", dependencies: ["StewardIngest", "StewardAPI"]),
         .testTarget(name: "StewardStoreTests", dependencies: [
             "StewardStore", "StewardStoreSQLite", "StewardStorePostgres",

@@ -16,7 +16,7 @@ struct Steward: AsyncParsableCommand {
 
         Start here: steward serve --demo, then open http://127.0.0.1:8080
         """,
-        subcommands: [Serve.self, Token.self])
+        subcommands: [Serve.self, Token.self, Policy.self])
 }
 
 /// Where the store is: shared by every command that opens it.

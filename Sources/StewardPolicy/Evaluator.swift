@@ -1,0 +1,107 @@
+import StewardCEL
+
+extension PolicySet {
+    /// Evaluates every applicable policy on the product and, per its target, on each dataset or
+    /// column. A rule that errors is an `error` finding, never a pass.
+    public func evaluate(_ input: PolicyInput, waivers: [Waiver] = []) -> [Finding] {
+        guard case .map(let product) = input.product, case .string(let domain)? = product["domain"],
+              case .string(let name)? = product["name"] else { return [] }
+        var findings: [Finding] = []
+        for policy in applicable(to: domain) {
+            var base: [String: Value] = ["product": input.product, "observed": input.observed, "now": .timestamp(input.now), "params": policy.params]
+            switch policy.document.target {
+            case .product:
+                findings.append(policy.evaluate(base, target: "\(domain)/\(name)", at: input.now, waivers: waivers))
+            case .dataset, .column:
+                guard case .list(let datasets)? = product["datasets"] else { continue }
+                for dataset in datasets {
+                    guard case .map(let d) = dataset, case .string(let datasetName)? = d["name"] else { continue }
+                    base["dataset"] = dataset
+                    if policy.document.target == .dataset {
+                        findings.append(policy.evaluate(base, target: "\(domain)/\(name)/\(datasetName)", at: input.now, waivers: waivers))
+                        continue
+                    }
+                    guard case .list(let columns)? = d["columns"] else { continue }
+                    for column in columns {
+                        guard case .map(let c) = column, case .string(let columnName)? = c["name"] else { continue }
+                        base["column"] = column
+                        findings.append(policy.evaluate(base, target: "\(domain)/\(name)/\(datasetName)/\(columnName)", at: input.now, waivers: waivers))
+                    }
+                }
+            }
+        }
+        return findings.filter { $0.result != .pass || $0.message != CompiledPolicy.notApplicable }
+    }
+}
+
+extension CompiledPolicy {
+    static let notApplicable = "\u{0}not applicable"
+
+    func evaluate(_ variables: [String: Value], target: String, at now: CELTimestamp, waivers: [Waiver]) -> Finding {
+        var finding = Finding(policy: document.id, policyVersion: document.version, owner: domain ?? document.owner,
+                              severity: severity, target: target, result: .pass, message: "", remediation: document.remediation,
+                              evidence: [:])
+        do throws(CELError) {
+            guard case .bool(true) = try match.evaluate(variables) else {
+                finding.message = Self.notApplicable
+                return finding
+            }
+            for rule in rules {
+                switch try rule.evaluate(variables) {
+                case .bool(true): continue
+                case .bool(false): finding.result = .fail
+                case let other: throw CELError(.typeMismatch, "the rule gave \(other.type), not a bool")
+                }
+                break
+            }
+        } catch {
+            finding.result = .error
+            finding.message = "evaluation error: \(error.message)"
+        }
+        for (name, program) in evidence {
+            finding.evidence[name] = (try? program.evaluate(variables))?.debugDescription ?? "(error)"
+        }
+        if finding.result == .fail {
+            finding.message = render(variables)
+            if waivers.contains(where: { $0.covers(policy: document.id, target: target, at: now) }) { finding.result = .waived }
+        } else if finding.result == .pass {
+            finding.message = "passes"
+        }
+        return finding
+    }
+
+    private func render(_ variables: [String: Value]) -> String {
+        message.map { part -> String in
+            switch part {
+            case .text(let t): return t
+            case .expression(let p):
+                switch try? p.evaluate(variables) {
+                case .string(let s)?: return s
+                case let v?: return v.debugDescription
+                case nil: return "?"
+                }
+            }
+        }.joined()
+    }
+}
+
+/// A time-boxed exception the council granted: a failing finding of `policy` on `target`
+/// (or anything under it) counts as waived until `expires`, then counts again by itself.
+public struct Waiver: Sendable, Equatable {
+    public var id: String
+    public var policy: String
+    public var target: String
+    public var reason: String
+    public var approver: String
+    public var expires: CELTimestamp
+    public var revoked: Bool
+
+    public init(id: String, policy: String, target: String, reason: String, approver: String, expires: CELTimestamp, revoked: Bool = false) {
+        self.id = id; self.policy = policy; self.target = target; self.reason = reason
+        self.approver = approver; self.expires = expires; self.revoked = revoked
+    }
+
+    public func covers(policy: String, target: String, at time: CELTimestamp) -> Bool {
+        !revoked && self.policy == policy && time < expires && (target == self.target || target.hasPrefix(self.target + "/"))
+    }
+}
