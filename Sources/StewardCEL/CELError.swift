@@ -5,7 +5,6 @@ public struct CELError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Code: String, Sendable {
         case syntax = "cel_parse_error"
         case undeclared = "cel_undeclared_reference"
-        case unknownField = "cel_unknown_field"
         case noSuchOverload = "cel_no_such_overload"
         case noSuchKey = "cel_no_such_key"
         case noSuchField = "cel_no_such_field"
