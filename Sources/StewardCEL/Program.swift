@@ -15,25 +15,26 @@ public struct Environment: Sendable {
         self.costLimit = costLimit
     }
 
-    /// Parses and plans `source`. Throws the first problem; `diagnose` lists them all.
+    /// Parses and plans `source`. Throws the first problem; `build` lists them all.
     public func compile(_ source: String) throws(CELError) -> Program {
-        let (program, problems) = plan(source)
+        let (program, problems) = build(source)
         if let first = problems.first { throw first }
         return program!
     }
 
     /// Every problem in `source` (a syntax error stops at the first).
     public func diagnose(_ source: String) -> [CELError] {
-        plan(source).1
+        build(source).problems
     }
 
-    private func plan(_ source: String) -> (Program?, [CELError]) {
+    /// The program, or nil, with every problem found while parsing and planning.
+    public func build(_ source: String) -> (program: Program?, problems: [CELError]) {
         let expr: Expr
         do { expr = try Parser.parse(source) } catch { return (nil, [error]) }
         var planner = Planner(library: library, declared: variables)
         let root = planner.plan(expr)
-        let program = Program(source: source, ast: expr, root: root, slots: planner.slotCount, costLimit: costLimit)
-        return (program, planner.problems)
+        guard planner.problems.isEmpty else { return (nil, planner.problems) }
+        return (Program(source: source, ast: expr, root: root, slots: planner.slotCount, costLimit: costLimit), [])
     }
 }
 

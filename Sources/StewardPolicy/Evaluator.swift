@@ -9,43 +9,42 @@ extension PolicySet {
         var findings: [Finding] = []
         for policy in applicable(to: domain) {
             var base: [String: Value] = ["product": input.product, "observed": input.observed, "now": .timestamp(input.now), "params": policy.params]
+            func record(_ target: String) {
+                if let finding = policy.evaluate(base, target: target, at: input.now, waivers: waivers) { findings.append(finding) }
+            }
             switch policy.document.target {
             case .product:
-                findings.append(policy.evaluate(base, target: "\(domain)/\(name)", at: input.now, waivers: waivers))
+                record("\(domain)/\(name)")
             case .dataset, .column:
                 guard case .list(let datasets)? = product["datasets"] else { continue }
                 for dataset in datasets {
                     guard case .map(let d) = dataset, case .string(let datasetName)? = d["name"] else { continue }
                     base["dataset"] = dataset
                     if policy.document.target == .dataset {
-                        findings.append(policy.evaluate(base, target: "\(domain)/\(name)/\(datasetName)", at: input.now, waivers: waivers))
+                        record("\(domain)/\(name)/\(datasetName)")
                         continue
                     }
                     guard case .list(let columns)? = d["columns"] else { continue }
                     for column in columns {
                         guard case .map(let c) = column, case .string(let columnName)? = c["name"] else { continue }
                         base["column"] = column
-                        findings.append(policy.evaluate(base, target: "\(domain)/\(name)/\(datasetName)/\(columnName)", at: input.now, waivers: waivers))
+                        record("\(domain)/\(name)/\(datasetName)/\(columnName)")
                     }
                 }
             }
         }
-        return findings.filter { $0.result != .pass || $0.message != CompiledPolicy.notApplicable }
+        return findings
     }
 }
 
 extension CompiledPolicy {
-    static let notApplicable = "\u{0}not applicable"
-
-    func evaluate(_ variables: [String: Value], target: String, at now: CELTimestamp, waivers: [Waiver]) -> Finding {
+    /// The finding on one target, or nil when the policy's match excludes the target.
+    func evaluate(_ variables: [String: Value], target: String, at now: CELTimestamp, waivers: [Waiver]) -> Finding? {
         var finding = Finding(policy: document.id, policyVersion: document.version, owner: domain ?? document.owner,
                               severity: severity, target: target, result: .pass, message: "", remediation: document.remediation,
                               evidence: [:])
         do throws(CELError) {
-            guard case .bool(true) = try match.evaluate(variables) else {
-                finding.message = Self.notApplicable
-                return finding
-            }
+            guard case .bool(true) = try match.evaluate(variables) else { return nil }
             for rule in rules {
                 switch try rule.evaluate(variables) {
                 case .bool(true): continue

@@ -1,5 +1,6 @@
 import Foundation
 import StewardCEL
+import StewardCore
 
 /// What policies see about one product: its descriptor, what agents observed, and the time.
 /// Built from the store by the server, or from a JSON fixture by `steward policy test|eval`.
@@ -59,9 +60,9 @@ public struct PolicyInput: Sendable {
         case (.list(let element), let array as [Any]):
             return .list(try array.enumerated().map { try convert($1, schema: element, path: "\(path)[\($0)]") })
         case (.duration, let text as String):
-            if text.hasPrefix("P") || text.hasPrefix("-P") {
-                guard let seconds = isoSeconds(text) else { throw bad("\(path): '\(text)' is not an ISO 8601 duration") }
-                return .duration(try CELDuration(seconds: seconds))
+            if text.hasPrefix("P") {
+                guard let duration = celDuration(iso: text) else { throw bad("\(path): '\(text)' is not an ISO 8601 duration") }
+                return .duration(duration)
             }
             return .duration(try CELDuration(parsing: text))
         case (.timestamp, let text as String):
@@ -103,30 +104,12 @@ public struct PolicyInput: Sendable {
         default: throw bad("\(path): unsupported JSON value")
         }
     }
+}
 
-    /// ISO 8601 durations with days, hours, minutes and seconds ("P365D", "PT1H30M", "P1DT2H").
-    static func isoSeconds(_ text: String) -> Int64? {
-        var negative = false, rest = Substring(text)
-        if rest.hasPrefix("-") { negative = true; rest = rest.dropFirst() }
-        guard rest.hasPrefix("P") else { return nil }
-        rest = rest.dropFirst()
-        var total: Int64 = 0, inTime = false, number = ""
-        for c in rest {
-            if c == "T" { inTime = true; continue }
-            if c.isNumber { number.append(c); continue }
-            guard let n = Int64(number) else { return nil }
-            number = ""
-            switch (c, inTime) {
-            case ("W", false): total += n * 604_800
-            case ("D", false): total += n * 86_400
-            case ("H", true): total += n * 3600
-            case ("M", true): total += n * 60
-            case ("S", true): total += n
-            default: return nil
-            }
-        }
-        return number.isEmpty ? (negative ? -total : total) : nil
-    }
+/// An ISO 8601 duration ("P365D", "PT1H") as a CEL duration, or nil if it is not one.
+func celDuration(iso text: String) -> CELDuration? {
+    guard let parsed = try? ISODuration(text) else { return nil }
+    return try? CELDuration(seconds: Int64(parsed.seconds))
 }
 
 /// JSON booleans arrive as NSNumber; their Objective-C type code is "c" (char).

@@ -1,5 +1,4 @@
 import StewardCEL
-import StewardCore
 import Yams
 
 /// Reads a policy YAML file into a `PolicyDocument`, collecting every problem with its line.
@@ -138,13 +137,13 @@ struct PolicyReader {
         case .bool?: if let b = Bool(text) { return .bool(b) }
         case .string?: return .string(text)
         case .duration?:
-            if let d = try? ISODuration(text), let cel = try? CELDuration(seconds: Int64(d.seconds)) { return .duration(cel) }
+            if let d = celDuration(iso: text) { return .duration(d) }
         case .list?: break
         case nil:
             if let i = Int64(text) { return .int(i) }
             if let d = Double(text) { return .double(d) }
             if let b = Bool(text), scalar.style == .plain { return .bool(b) }
-            if text.hasPrefix("P"), let d = try? ISODuration(text), let cel = try? CELDuration(seconds: Int64(d.seconds)) { return .duration(cel) }
+            if text.hasPrefix("P"), let d = celDuration(iso: text) { return .duration(d) }
             return .string(text)
         }
         problems.append(diagnostic(.invalidDocument, node, "parameter '\(name)': '\(text)' is not a valid \(kind!.rawValue)" +

@@ -140,20 +140,19 @@ public struct PolicySet: Sendable {
         let environment = Environment(variables: Set(variables.keys))
         var failed = false
         func program(_ source: String, field: String, in owner: PolicyDocument, boolean: Bool) -> Program? {
-            let problems = environment.diagnose(source)
-            var checker = SchemaChecker(variables: variables)
-            if problems.isEmpty, let ast = try? Parser.parse(source) {
-                let type = checker.check(ast)
-                if boolean, type.name != "bool", type.name != "dyn" {
-                    diagnostics.append(locate(owner, field: field, source: source, offset: 0, .typeError,
-                                              "\(field) must be a boolean expression, but this one gives a \(type.name)"))
-                    failed = true
-                }
-            }
+            let (compiled, problems) = environment.build(source)
             for p in problems { diagnostics.append(locate(owner, field: field, source: source, offset: p.offset ?? 0, .celError, p.message)) }
+            guard let compiled else { failed = true; return nil }
+            var checker = SchemaChecker(variables: variables)
+            let type = checker.check(compiled.ast)
             for (code, message, offset) in checker.problems { diagnostics.append(locate(owner, field: field, source: source, offset: offset, code, message)) }
-            guard problems.isEmpty, checker.problems.isEmpty else { failed = true; return nil }
-            return try? environment.compile(source)
+            if boolean, type.name != "bool", type.name != "dyn" {
+                diagnostics.append(locate(owner, field: field, source: source, offset: 0, .typeError,
+                                          "\(field) must be a boolean expression, but this one gives a \(type.name)"))
+                failed = true
+            }
+            guard checker.problems.isEmpty else { failed = true; return nil }
+            return compiled
         }
         let match = program(doc.match, field: "match", in: doc, boolean: true)
         var rules = [program(doc.rule, field: "rule", in: doc, boolean: true)]
@@ -172,15 +171,15 @@ public struct PolicySet: Sendable {
         guard !failed, let match else { return nil }
         let roots = Set(variables.keys)
         var evidence: [(String, Program)] = []
-        for source in [doc.rule] + tightenings.map(\.rule) {
-            guard let ast = try? Parser.parse(source) else { continue }
-            for name in CompiledPolicy.evidenceNames(ast, roots: roots) where !evidence.contains(where: { $0.0 == name }) {
+        let compiledRules = rules.compactMap { $0 }
+        for rule in compiledRules {
+            for name in CompiledPolicy.evidenceNames(rule.ast, roots: roots) where !evidence.contains(where: { $0.0 == name }) {
                 if let p = try? environment.compile(name) { evidence.append((name, p)) }
             }
         }
         let severity = ([doc.severity] + tightenings.filter { $0.lines["severity"] != nil }.map(\.severity)).max()!
         return CompiledPolicy(document: doc, domain: domain, severity: severity, params: .map(paramMap), match: match,
-                              rules: rules.compactMap { $0 }, message: parts, evidence: evidence)
+                              rules: compiledRules, message: parts, evidence: evidence)
     }
 
     /// Maps an offset inside a CEL field to the file's line and column.
@@ -212,15 +211,13 @@ public struct PolicySet: Sendable {
 }
 
 extension Value {
+    /// CEL literal text, with whole days of a duration written as ISO 8601 (P180D), the way
+    /// policy files write them.
     var debugDescription: String {
         switch self {
-        case .duration(let d): "\(d.seconds / 86_400 * 86_400 == d.seconds && d.seconds != 0 ? "P\(d.seconds / 86_400)D" : d.text)"
-        case .string(let s): "'\(s)'"
+        case .duration(let d) where d.nanos == 0 && d.seconds != 0 && d.seconds % 86_400 == 0: "P\(d.seconds / 86_400)D"
         case .list(let items): "[" + items.map(\.debugDescription).joined(separator: ", ") + "]"
-        case .int(let i): String(i)
-        case .double(let d): String(d)
-        case .bool(let b): String(b)
-        default: "\(self)"
+        default: description
         }
     }
 }

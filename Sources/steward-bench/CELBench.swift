@@ -94,7 +94,7 @@ func medianNanoseconds(budget: Double, _ body: () -> Void) -> Double {
         for _ in 0..<perBatch { body() }
         means.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / Double(perBatch))
     }
-    return means.sorted()[3]
+    return means.sorted().percentile(0.5)
 }
 
 struct Workload {

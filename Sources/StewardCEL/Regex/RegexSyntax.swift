@@ -148,13 +148,13 @@ struct RegexParser {
         case ".": return .scalars(dotAll ? .any : .anyButNewline)
         case "^": return .assertion(multiLine ? .lineStart : .textStart)
         case "$": return .assertion(multiLine ? .lineEnd : .textEnd)
-        case "\\": return try escape(inClass: false).map { .scalars(fold($0)) } ?? lastAssertion!
+        case "\\":
+            if let assertion = escapedAssertion() { return .assertion(assertion) }
+            return .scalars(fold(try escape()))
         case "*", "+", "?": throw fail("missing argument to repetition operator: '\(c)'")
         default: return .scalars(fold(.single(c.value)))
         }
     }
-
-    private var lastAssertion: RegexNode?
 
     private func fold(_ set: ScalarSet) -> ScalarSet { caseInsensitive ? set.caseFolded() : set }
 
@@ -200,8 +200,16 @@ struct RegexParser {
         return inner
     }
 
-    /// After a backslash. Returns a set, or nil after storing an assertion in `lastAssertion`.
-    private mutating func escape(inClass: Bool) throws(CELError) -> ScalarSet? {
+    /// After a backslash: `\A \z \b \B` (consumed), or nil for an escape that stands for scalars.
+    private mutating func escapedAssertion() -> RegexAssertion? {
+        let assertions: [Unicode.Scalar: RegexAssertion] = ["A": .textStart, "z": .textEnd, "b": .wordBoundary, "B": .notWordBoundary]
+        guard let c = peek(), let assertion = assertions[c] else { return nil }
+        i += 1
+        return assertion
+    }
+
+    /// After a backslash: the scalars the escape stands for.
+    private mutating func escape() throws(CELError) -> ScalarSet {
         guard let c = peek() else { throw fail("trailing backslash") }
         i += 1
         switch c {
@@ -229,9 +237,7 @@ struct RegexParser {
             guard let v = UInt32(hex, radix: 16) else { throw fail("invalid escape \\x\(hex)") }
             return .single(v)
         case "A", "z", "b", "B":
-            guard !inClass else { throw fail("invalid escape \\\(c) in class") }
-            lastAssertion = .assertion(c == "A" ? .textStart : c == "z" ? .textEnd : c == "b" ? .wordBoundary : .notWordBoundary)
-            return nil
+            throw fail("invalid escape \\\(c) in a character class")
         case "p", "P":
             throw fail("Unicode classes \\p are not supported")
         default:
@@ -255,7 +261,7 @@ struct RegexParser {
             i += 1
             var lo: UInt32
             if c == "\\" {
-                guard let escaped = try escape(inClass: true) else { throw fail("invalid escape in class") }
+                let escaped = try escape()
                 if escaped.negated || escaped.ranges.count != 1 || escaped.ranges[0].count != 1 {
                     guard !escaped.negated else { throw fail("negated escapes inside classes are not supported") }
                     set.ranges += escaped.ranges
@@ -270,7 +276,8 @@ struct RegexParser {
                 guard var hiScalar = peek() else { throw fail("missing ']'") }
                 i += 1
                 if hiScalar == "\\" {
-                    guard let e = try escape(inClass: true), e.ranges.count == 1, let s = Unicode.Scalar(e.ranges[0].lowerBound) else {
+                    let e = try escape()
+                    guard e.ranges.count == 1, let s = Unicode.Scalar(e.ranges[0].lowerBound) else {
                         throw fail("invalid class range")
                     }
                     hiScalar = s

@@ -1,5 +1,7 @@
-/// Short renderings of values for error messages and `string()` of doubles.
-extension Value {
+/// Values written as CEL literals, for error messages and evidence.
+extension Value: CustomStringConvertible {
+    public var description: String { debugText }
+
     var debugText: String {
         switch self {
         case .null: "null"

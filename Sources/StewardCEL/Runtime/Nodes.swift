@@ -188,45 +188,29 @@ final class MatchesNode: Node {
 
 // MARK: logic
 
-final class AndNode: Node {
+/// `a && b && ...` (decisive value false) or `a || b || ...` (decisive value true): the first
+/// decisive operand wins even over an error in another; otherwise the first error is thrown.
+final class LogicalNode: Node {
     let operands: [Node]
-    init(_ operands: [Node], offset: Int) { self.operands = operands; super.init(offset: offset) }
-    override func eval(_ frame: Frame) throws(CELError) -> Value {
-        var firstError: CELError?
-        for operand in operands {
-            do throws(CELError) {
-                switch try operand.eval(frame) {
-                case .bool(false): return .bool(false)
-                case .bool(true): continue
-                case let other: throw CELError(.noSuchOverload, "no such overload: '&&' needs bool operands, got \(other.type)", offset: operand.offset)
-                }
-            } catch {
-                if firstError == nil { firstError = error }
-            }
-        }
-        if let firstError { throw firstError }
-        return .bool(true)
+    let decisive: Bool
+    init(_ operands: [Node], decisive: Bool, offset: Int) {
+        self.operands = operands; self.decisive = decisive
+        super.init(offset: offset)
     }
-}
-
-final class OrNode: Node {
-    let operands: [Node]
-    init(_ operands: [Node], offset: Int) { self.operands = operands; super.init(offset: offset) }
     override func eval(_ frame: Frame) throws(CELError) -> Value {
         var firstError: CELError?
         for operand in operands {
             do throws(CELError) {
-                switch try operand.eval(frame) {
-                case .bool(true): return .bool(true)
-                case .bool(false): continue
-                case let other: throw CELError(.noSuchOverload, "no such overload: '||' needs bool operands, got \(other.type)", offset: operand.offset)
+                guard case .bool(let b) = try operand.eval(frame) else {
+                    throw CELError(.noSuchOverload, "no such overload: '\(decisive ? "||" : "&&")' needs bool operands", offset: operand.offset)
                 }
+                if b == decisive { return .bool(decisive) }
             } catch {
                 if firstError == nil { firstError = error }
             }
         }
         if let firstError { throw firstError }
-        return .bool(false)
+        return .bool(!decisive)
     }
 }
 

@@ -38,18 +38,19 @@ private func overload(_ symbol: String, _ a: Value, _ b: Value) -> CELError {
     CELError(.noSuchOverload, "no such overload: \(a.type) \(symbol) \(b.type)")
 }
 
-private let overflow = CELError(.overflow, "integer overflow")
+/// The result of a `...ReportingOverflow` operation, or CEL's overflow error.
+@inline(__always)
+private func checked<T>(_ result: (partialValue: T, overflow: Bool)) throws(CELError) -> T {
+    if result.overflow { throw CELError(.overflow, "integer overflow") }
+    return result.partialValue
+}
 
 private func add(_ a: Value, _ b: Value, _ frame: Frame) throws(CELError) -> Value {
     switch (a, b) {
     case (.int(let x), .int(let y)):
-        let (r, o) = x.addingReportingOverflow(y)
-        if o { throw overflow }
-        return .int(r)
+        return .int(try checked(x.addingReportingOverflow(y)))
     case (.uint(let x), .uint(let y)):
-        let (r, o) = x.addingReportingOverflow(y)
-        if o { throw overflow }
-        return .uint(r)
+        return .uint(try checked(x.addingReportingOverflow(y)))
     case (.double(let x), .double(let y)): return .double(x + y)
     case (.string(let x), .string(let y)):
         try frame.charge((x.utf8.count + y.utf8.count) / 64)
@@ -69,13 +70,9 @@ private func add(_ a: Value, _ b: Value, _ frame: Frame) throws(CELError) -> Val
 private func subtract(_ a: Value, _ b: Value) throws(CELError) -> Value {
     switch (a, b) {
     case (.int(let x), .int(let y)):
-        let (r, o) = x.subtractingReportingOverflow(y)
-        if o { throw overflow }
-        return .int(r)
+        return .int(try checked(x.subtractingReportingOverflow(y)))
     case (.uint(let x), .uint(let y)):
-        let (r, o) = x.subtractingReportingOverflow(y)
-        if o { throw overflow }
-        return .uint(r)
+        return .uint(try checked(x.subtractingReportingOverflow(y)))
     case (.double(let x), .double(let y)): return .double(x - y)
     case (.timestamp(let x), .timestamp(let y)): return .duration(try x.difference(y))
     case (.timestamp(let t), .duration(let d)): return .timestamp(try t.adding(try d.negated()))
@@ -87,13 +84,9 @@ private func subtract(_ a: Value, _ b: Value) throws(CELError) -> Value {
 private func multiply(_ a: Value, _ b: Value) throws(CELError) -> Value {
     switch (a, b) {
     case (.int(let x), .int(let y)):
-        let (r, o) = x.multipliedReportingOverflow(by: y)
-        if o { throw overflow }
-        return .int(r)
+        return .int(try checked(x.multipliedReportingOverflow(by: y)))
     case (.uint(let x), .uint(let y)):
-        let (r, o) = x.multipliedReportingOverflow(by: y)
-        if o { throw overflow }
-        return .uint(r)
+        return .uint(try checked(x.multipliedReportingOverflow(by: y)))
     case (.double(let x), .double(let y)): return .double(x * y)
     default: throw overload("*", a, b)
     }
@@ -103,9 +96,7 @@ private func divide(_ a: Value, _ b: Value) throws(CELError) -> Value {
     switch (a, b) {
     case (.int(let x), .int(let y)):
         if y == 0 { throw CELError(.divideByZero, "division by zero") }
-        let (r, o) = x.dividedReportingOverflow(by: y)
-        if o { throw overflow }
-        return .int(r)
+        return .int(try checked(x.dividedReportingOverflow(by: y)))
     case (.uint(let x), .uint(let y)):
         if y == 0 { throw CELError(.divideByZero, "division by zero") }
         return .uint(x / y)
@@ -118,9 +109,7 @@ private func remainder(_ a: Value, _ b: Value) throws(CELError) -> Value {
     switch (a, b) {
     case (.int(let x), .int(let y)):
         if y == 0 { throw CELError(.divideByZero, "modulus by zero") }
-        let (r, o) = x.remainderReportingOverflow(dividingBy: y)
-        if o { throw overflow }
-        return .int(r)
+        return .int(try checked(x.remainderReportingOverflow(dividingBy: y)))
     case (.uint(let x), .uint(let y)):
         if y == 0 { throw CELError(.divideByZero, "modulus by zero") }
         return .uint(x % y)

@@ -114,8 +114,8 @@ struct Planner {
         if target == nil, args.count == 1, let make = unary[function] { return make(plan(args[0])) }
         if target == nil {
             switch function {
-            case "_&&_": return AndNode(args.map { plan($0) }, offset: offset)
-            case "_||_": return OrNode(args.map { plan($0) }, offset: offset)
+            case "_&&_": return LogicalNode(args.map { plan($0) }, decisive: false, offset: offset)
+            case "_||_": return LogicalNode(args.map { plan($0) }, decisive: true, offset: offset)
             case "_?_:_": return ConditionalNode(plan(args[0]), plan(args[1]), plan(args[2]), offset: offset)
             case "_[_]": return IndexNode(plan(args[0]), plan(args[1]), offset: offset)
             default: break

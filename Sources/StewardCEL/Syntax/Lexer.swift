@@ -158,18 +158,19 @@ struct Lexer {
         return Token(kind: .string(String(decoding: out, as: UTF8.self)), offset: start)
     }
 
+    private static let simpleEscapes: [UInt8: UInt8] = [
+        UInt8(ascii: "a"): 7, UInt8(ascii: "b"): 8, UInt8(ascii: "f"): 12, UInt8(ascii: "n"): 10,
+        UInt8(ascii: "r"): 13, UInt8(ascii: "t"): 9, UInt8(ascii: "v"): 11, UInt8(ascii: "\\"): 92,
+        UInt8(ascii: "'"): 39, UInt8(ascii: "\""): 34, UInt8(ascii: "`"): 96, UInt8(ascii: "?"): 63,
+    ]
+
     private mutating func escape(into out: inout [UInt8], isBytes: Bool) throws(CELError) {
         let at = i
         i += 1
         guard i < bytes.count else { throw CELError(.syntax, "unterminated escape", offset: at) }
         let c = bytes[i]
         i += 1
-        let simple: [UInt8: UInt8] = [
-            UInt8(ascii: "a"): 7, UInt8(ascii: "b"): 8, UInt8(ascii: "f"): 12, UInt8(ascii: "n"): 10,
-            UInt8(ascii: "r"): 13, UInt8(ascii: "t"): 9, UInt8(ascii: "v"): 11, UInt8(ascii: "\\"): 92,
-            UInt8(ascii: "'"): 39, UInt8(ascii: "\""): 34, UInt8(ascii: "`"): 96, UInt8(ascii: "?"): 63,
-        ]
-        if let byte = simple[c] { out.append(byte); return }
+        if let byte = Lexer.simpleEscapes[c] { out.append(byte); return }
         let code: UInt32
         switch c {
         case UInt8(ascii: "x"), UInt8(ascii: "X"):
