@@ -61,7 +61,7 @@ let package = Package(
         ]),
         .target(name: "StewardServer", dependencies: [
             "StewardCore", "StewardAPI", "StewardStore", "StewardStoreSQLite", "StewardStorePostgres",
-            "StewardIngest", "StewardReport", "StewardAgent",
+            "StewardIngest", "StewardReport", "StewardAgent", "StewardPolicy",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),

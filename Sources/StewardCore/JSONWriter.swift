@@ -30,6 +30,7 @@ public struct JSONWriter: Sendable {
         }
         needsComma = true
     }
+    public mutating func value(_ b: Bool) { separate(); output.append(b ? "true" : "false"); needsComma = true }
     public mutating func null() { separate(); output.append("null"); needsComma = true }
     /// Splices an already-encoded JSON value.
     public mutating func raw(_ json: String) { separate(); output.append(json); needsComma = true }
@@ -38,6 +39,7 @@ public struct JSONWriter: Sendable {
     public mutating func field(_ k: String, _ v: Int64) { key(k); value(v) }
     public mutating func field(_ k: String, _ v: Int) { key(k); value(Int64(v)) }
     public mutating func field(_ k: String, _ v: Double) { key(k); value(v) }
+    public mutating func field(_ k: String, _ v: Bool) { key(k); value(v) }
     public mutating func field(_ k: String, _ v: DatasetRef) {
         key(k)
         beginObject()

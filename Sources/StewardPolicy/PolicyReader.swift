@@ -172,3 +172,12 @@ struct PolicyReader {
         return " | \(lines[line - 1])\n | \(String(repeating: " ", count: max(0, column - 1)))^"
     }
 }
+
+extension PolicyDocument {
+    /// The `id` and `owner` a policy text declares, without checking anything else: enough to
+    /// route a submission and to know which file a stored policy replaces.
+    public static func identity(of text: String) -> (id: String?, owner: String?) {
+        guard let mapping = (try? Yams.compose(yaml: text))??.mapping else { return (nil, nil) }
+        return (mapping["id"]?.string, mapping["owner"]?.string)
+    }
+}

@@ -12,7 +12,12 @@ public struct PolicySet: Sendable {
 
     /// Loads every `*.yaml` under `directory` except test files (`*.test.yaml`).
     public static func load(directory: String) throws -> PolicySet {
-        var files: [(String, String)] = []
+        PolicySet(files: try files(in: directory))
+    }
+
+    /// The policy files under `directory` (not `*.test.yaml`) as (path, text), sorted by path.
+    public static func files(in directory: String) throws -> [(name: String, text: String)] {
+        var files: [(name: String, text: String)] = []
         let root = URL(fileURLWithPath: directory)
         guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else {
             throw PolicyDiagnostic(.invalidDocument, file: directory, line: 1, column: 1, "no such directory")
@@ -22,7 +27,7 @@ public struct PolicySet: Sendable {
             files.append((directory.hasSuffix("/") ? directory + relative : directory + "/" + relative,
                           try String(contentsOf: url, encoding: .utf8)))
         }
-        return PolicySet(files: files.sorted { $0.0 < $1.0 })
+        return files.sorted { $0.name < $1.name }
     }
 
     /// Builds the set from (file name, YAML text) pairs.

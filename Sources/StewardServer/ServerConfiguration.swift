@@ -10,6 +10,10 @@ public struct ServerConfiguration: Sendable {
     public var demo = false
     /// Serve the HTML overview without a token (always on with `demo`).
     public var publicOverview = false
+    /// The council's policy files (see policies/README.md); policies submitted through the API come on top.
+    public var policyDirectory: String? = "policies"
+    /// How often every product is re-evaluated (time-based rules, waiver expiry, other replicas' changes).
+    public var evaluationInterval: Duration = .seconds(60)
     public var maxBodyBytes = 16 * 1024 * 1024
     public var logLevel: Logger.Level = .info
 

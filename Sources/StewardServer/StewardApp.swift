@@ -28,7 +28,7 @@ public enum StewardApp {
     }
 
     /// All routes. Tests build the same router around their own store.
-    public static func router(store: any Store, catalog: Catalog, configuration: ServerConfiguration) -> Router<StewardContext> {
+    static func router(store: any Store, catalog: Catalog, governance: Governance, configuration: ServerConfiguration) -> Router<StewardContext> {
         let router = Router(context: StewardContext.self)
         router.add(middleware: ErrorBodyMiddleware())
         router.add(middleware: LogRequestsMiddleware(.debug))
@@ -39,8 +39,11 @@ public enum StewardApp {
         OverviewRoutes(store: store, authenticator: authenticator,
                        publicOverview: configuration.publicOverview || configuration.demo).add(to: router)
         let api = router.group("api/v1").add(middleware: AuthMiddleware(authenticator: authenticator))
-        ProductRoutes(ingestor: ingestor, maxBodyBytes: configuration.maxBodyBytes).add(to: api)
-        ObservationRoutes(ingestor: ingestor, maxBodyBytes: configuration.maxBodyBytes).add(to: api)
+        ProductRoutes(ingestor: ingestor, governance: governance, maxBodyBytes: configuration.maxBodyBytes).add(to: api)
+        ObservationRoutes(ingestor: ingestor, governance: governance, maxBodyBytes: configuration.maxBodyBytes).add(to: api)
+        PolicyRoutes(governance: governance, maxBodyBytes: configuration.maxBodyBytes).add(to: api)
+        WaiverRoutes(governance: governance, store: store).add(to: api)
+        ComplianceRoutes(store: store).add(to: api)
         return router
     }
 
@@ -71,8 +74,11 @@ public enum StewardApp {
         }
         let catalog = Catalog()
         try await catalog.reload(from: store)
-        let router = router(store: store, catalog: catalog, configuration: configuration)
-        var services: [any Service] = []
+        let governance = Governance(store: store, policyDirectory: configuration.policyDirectory, logger: logger)
+        try await governance.reload()
+        let policyCount = await governance.policies.policies.count
+        let router = router(store: store, catalog: catalog, governance: governance, configuration: configuration)
+        var services: [any Service] = [GovernanceService(governance: governance, interval: configuration.evaluationInterval, logger: logger)]
         if configuration.demo {
             let host = configuration.host == "0.0.0.0" ? "127.0.0.1" : configuration.host
             services.append(DemoAgents(store: store, baseURL: "http://\(host):\(configuration.port)",
@@ -87,6 +93,7 @@ public enum StewardApp {
                     "address": "\(channel.localAddress?.description ?? "")",
                     "store": "\(configuration.postgresURL == nil ? "sqlite:\(configuration.dataDirectory)" : "postgres")",
                     "demo": "\(configuration.demo)",
+                    "policies": "\(policyCount)",
                 ])
             },
             logger: logger)

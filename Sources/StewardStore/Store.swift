@@ -41,4 +41,23 @@ public protocol Store: Sendable {
     func tokens() async throws(StoreError) -> [TokenRecord]
     /// Marks a token revoked; false if no active token has this id.
     func revokeToken(id: String, at time: Timestamp) async throws(StoreError) -> Bool
+
+    // MARK: Governance
+
+    /// Keeps a new version of a submitted policy (or its deletion).
+    func savePolicy(_ policy: PolicyRecord) async throws(StoreError)
+    /// The current version of every submitted policy that is not deleted, by owner and id.
+    func policies() async throws(StoreError) -> [PolicyRecord]
+    func createWaiver(_ waiver: WaiverRecord) async throws(StoreError)
+    /// Every waiver ever granted, revoked and expired ones included, newest first.
+    func waivers() async throws(StoreError) -> [WaiverRecord]
+    /// Marks a waiver revoked; false if no unrevoked waiver has this id.
+    func revokeWaiver(id: String, by: String, at time: Timestamp) async throws(StoreError) -> Bool
+    /// Replaces the product's current findings with `findings` (all of them, from one evaluation at
+    /// `time`): unchanged ones continue, changed ones end and start anew, missing ones end.
+    /// Returns how many new periods started.
+    @discardableResult
+    func recordFindings(_ product: ProductID, _ findings: [FindingRecord], at time: Timestamp) async throws(StoreError) -> Int
+    /// Findings in force at `query.asOf`, sorted by product, policy and target.
+    func findings(_ query: FindingQuery) async throws(StoreError) -> [FindingRecord]
 }

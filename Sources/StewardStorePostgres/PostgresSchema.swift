@@ -52,5 +52,29 @@ enum PostgresSchema {
                 label TEXT NOT NULL, created_at BIGINT NOT NULL, revoked_at BIGINT)
             """,
         ],
+        [
+            """
+            CREATE TABLE policy_documents (
+                seq BIGSERIAL PRIMARY KEY, policy_id TEXT NOT NULL, owner TEXT NOT NULL, text TEXT NOT NULL,
+                submitted_by TEXT NOT NULL, submitted_at BIGINT NOT NULL, deleted BOOLEAN NOT NULL)
+            """,
+            "CREATE INDEX policy_documents_by_id ON policy_documents (owner, policy_id, seq)",
+            """
+            CREATE TABLE waivers (
+                id TEXT PRIMARY KEY, policy TEXT NOT NULL, target TEXT NOT NULL, reason TEXT NOT NULL,
+                approver TEXT NOT NULL, granted_by TEXT NOT NULL, created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL, revoked_at BIGINT, revoked_by TEXT)
+            """,
+            """
+            CREATE TABLE findings (
+                id BIGSERIAL PRIMARY KEY, domain TEXT NOT NULL, product TEXT NOT NULL, policy TEXT NOT NULL,
+                policy_version TEXT NOT NULL, owner TEXT NOT NULL, severity TEXT NOT NULL, target TEXT NOT NULL,
+                result TEXT NOT NULL, message TEXT NOT NULL, remediation TEXT, evidence TEXT NOT NULL,
+                valid_from BIGINT NOT NULL, valid_to BIGINT)
+            """,
+            "CREATE INDEX findings_current ON findings (domain, product) WHERE valid_to IS NULL",
+            "CREATE INDEX findings_by_product_time ON findings (domain, product, valid_from)",
+            "CREATE INDEX findings_by_policy_time ON findings (policy, valid_from)",
+        ],
     ]
 }

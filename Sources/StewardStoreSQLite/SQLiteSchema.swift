@@ -53,5 +53,31 @@ enum SQLiteSchema {
                 label TEXT NOT NULL, created_at INTEGER NOT NULL, revoked_at INTEGER)
             """,
         ],
+        [
+            // Policies submitted through the API; every version kept, the newest per (owner, id) is current.
+            """
+            CREATE TABLE policy_documents (
+                seq INTEGER PRIMARY KEY, policy_id TEXT NOT NULL, owner TEXT NOT NULL, text TEXT NOT NULL,
+                submitted_by TEXT NOT NULL, submitted_at INTEGER NOT NULL, deleted INTEGER NOT NULL)
+            """,
+            "CREATE INDEX policy_documents_by_id ON policy_documents (owner, policy_id, seq)",
+            """
+            CREATE TABLE waivers (
+                id TEXT PRIMARY KEY, policy TEXT NOT NULL, target TEXT NOT NULL, reason TEXT NOT NULL,
+                approver TEXT NOT NULL, granted_by TEXT NOT NULL, created_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL, revoked_at INTEGER, revoked_by TEXT)
+            """,
+            // One row per period in which a (product, policy, target) kept the same result.
+            """
+            CREATE TABLE findings (
+                id INTEGER PRIMARY KEY, domain TEXT NOT NULL, product TEXT NOT NULL, policy TEXT NOT NULL,
+                policy_version TEXT NOT NULL, owner TEXT NOT NULL, severity TEXT NOT NULL, target TEXT NOT NULL,
+                result TEXT NOT NULL, message TEXT NOT NULL, remediation TEXT, evidence TEXT NOT NULL,
+                valid_from INTEGER NOT NULL, valid_to INTEGER)
+            """,
+            "CREATE INDEX findings_current ON findings (domain, product) WHERE valid_to IS NULL",
+            "CREATE INDEX findings_by_product_time ON findings (domain, product, valid_from)",
+            "CREATE INDEX findings_by_policy_time ON findings (policy, valid_from)",
+        ],
     ]
 }

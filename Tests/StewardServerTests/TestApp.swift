@@ -1,17 +1,22 @@
 import Foundation
 import Hummingbird
+import Logging
 import HummingbirdTesting
 import NIOCore
 import StewardCore
 import StewardIngest
 import StewardStore
 import StewardStoreSQLite
+import Synchronization
 import Testing
 @testable import StewardServer
 
 /// An in-process server on a fresh SQLite store, with tokens for each role.
 struct TestApp: Sendable {
     let store: SQLiteStore
+    let governance: Governance
+    /// The governance clock: real time plus an offset tests can move forward.
+    let clock: TestClock
     /// "METHOD path" of every route the router knows.
     let routes: [(method: String, path: String)]
     let admin: String
@@ -29,9 +34,13 @@ struct TestApp: Sendable {
         var config = ServerConfiguration()
         config.dataDirectory = dir
         configure(&config)
-        let router = StewardApp.router(store: store, catalog: Catalog(), configuration: config)
+        let clock = TestClock()
+        let governance = Governance(store: store, policyDirectory: config.policyDirectory, logger: Logger(label: "test"),
+                                    clock: { clock.now })
+        try await governance.reload()
+        let router = StewardApp.router(store: store, catalog: Catalog(), governance: governance, configuration: config)
         let app = TestApp(
-            store: store,
+            store: store, governance: governance, clock: clock,
             routes: router.routes.map { ($0.method.rawValue, $0.path.description) },
             admin: try await Tokens.issue(role: .admin, domain: nil, label: "", in: store).secret,
             council: try await Tokens.issue(role: .council, domain: nil, label: "", in: store).secret,
@@ -53,6 +62,13 @@ struct TestApp: Sendable {
         guard try await store.product(id, asOf: nil) != nil else { return 0 }
         return try await store.history(HistoryQuery(product: id, limit: 100_000)).items.count
     }
+}
+
+/// Real time shifted by an offset, so expiry and staleness are tested without sleeping.
+final class TestClock: Sendable {
+    private let offset = Mutex(0.0)
+    var now: Timestamp { Timestamp.now.adding(seconds: offset.withLock { $0 }) }
+    func advance(seconds: Double) { offset.withLock { $0 += seconds } }
 }
 
 extension TestClientProtocol {

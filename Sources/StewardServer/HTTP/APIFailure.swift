@@ -5,6 +5,7 @@ import NIOCore
 import StewardAPI
 import StewardCore
 import StewardIngest
+import StewardPolicy
 import StewardStore
 
 /// Every error, whatever module raised it, leaves the server as one JSON body with a stable code.
@@ -22,11 +23,14 @@ struct APIFailure: Error {
             case .unauthenticated: .unauthorized
             case .forbiddenDomain, .forbiddenRole: .forbidden
             case .notFound: .notFound
-            case .invalidParameter: .badRequest
+            case .invalidParameter, .invalidBody: .badRequest
             case .bodyTooLarge: .contentTooLarge
+            case .rejectedPolicy: .unprocessableContent
             }
             var details: [FieldProblem] = []
             if case .invalidParameter(let field, let message) = e { details = [FieldProblem(field: field, message: message)] }
+            if case .rejectedPolicy(let problems) = e { details = problems.map(FieldProblem.init) }
+            if case .invalidBody(let problems) = e { details = problems }
             self.init(status: status, code: e.code, message: e.message, details: details)
         case let e as IngestError:
             let status: HTTPResponse.Status = switch e {
@@ -81,5 +85,12 @@ struct ErrorBodyMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch {
             return APIFailure(error, logger: context.logger).response
         }
+    }
+}
+
+extension FieldProblem {
+    /// A policy diagnostic: the field is its location, the message its code, text and caret.
+    init(_ d: PolicyDiagnostic) {
+        self.init(field: "\(d.file):\(d.line):\(d.column)", message: "\(d.code.rawValue): \(d.message)" + (d.caret.map { "\n" + $0 } ?? ""))
     }
 }

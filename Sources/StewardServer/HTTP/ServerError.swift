@@ -1,4 +1,5 @@
 import StewardCore
+import StewardPolicy
 
 /// Errors the HTTP layer raises itself. Each has a stable code; the JSON body is built in `APIFailure`.
 public enum ServerError: Error, Sendable, Equatable {
@@ -8,6 +9,10 @@ public enum ServerError: Error, Sendable, Equatable {
     case notFound(String)
     case invalidParameter(field: String, message: String)
     case bodyTooLarge(limit: Int)
+    /// A JSON body with problems in named fields (all of them, not only the first).
+    case invalidBody([FieldProblem])
+    /// A submitted policy that does not load; the details are its diagnostics.
+    case rejectedPolicy([PolicyDiagnostic])
 
     public var code: String {
         switch self {
@@ -17,6 +22,8 @@ public enum ServerError: Error, Sendable, Equatable {
         case .notFound: "not_found"
         case .invalidParameter: "request_invalid_parameter"
         case .bodyTooLarge: "request_too_large"
+        case .rejectedPolicy: "policy_rejected"
+        case .invalidBody: "request_invalid_body"
         }
     }
 
@@ -29,6 +36,10 @@ public enum ServerError: Error, Sendable, Equatable {
         case .notFound(let what): "\(what) was not found."
         case .invalidParameter(let field, let message): "Parameter \(field) \(message)."
         case .bodyTooLarge(let limit): "The body exceeds the limit of \(limit) bytes; split the batch or raise --max-body-bytes."
+        case .invalidBody(let problems):
+            "The request body has \(problems.count) problem\(problems.count == 1 ? "" : "s") (see details); nothing was stored."
+        case .rejectedPolicy(let problems):
+            "The policy was not accepted (\(problems.count) problem\(problems.count == 1 ? "" : "s")); nothing was stored. Fix them and submit again; 'steward policy lint' shows the same diagnostics."
         }
     }
 }

@@ -8,6 +8,7 @@ import StewardStore
 /// `POST /api/v1/observations` and the history of one product.
 struct ObservationRoutes {
     let ingestor: Ingestor
+    let governance: Governance
     let maxBodyBytes: Int
 
     func add(to api: RouterGroup<StewardContext>) {
@@ -26,11 +27,25 @@ struct ObservationRoutes {
         }
         try caller.requireWrite(batch.domain)
         let result = try await ingestor.ingest(batch, receivedAt: .now)
+        if case .stored = result { await governance.changed(Self.products(of: batch)) }
         let answer = switch result {
         case .stored(let n): BatchAccepted(batchId: batch.batchId, stored: n, duplicate: false)
         case .duplicate: BatchAccepted(batchId: batch.batchId, stored: 0, duplicate: true)
         }
         return try JSONResponse.make(answer)
+    }
+
+    /// The products a batch touched. Batches hold runs of one product, so comparing with the
+    /// previous one first skips most hashing on this hot path.
+    static func products(of batch: ObservationBatch) -> Set<ProductID> {
+        var ids = Set<ProductID>()
+        var last: ProductID?
+        for o in batch.observations {
+            guard let p = o.product, p != last else { continue }
+            ids.insert(p)
+            last = p
+        }
+        return ids
     }
 
     @Sendable func history(_ request: Request, context: StewardContext) async throws -> Response {

@@ -168,6 +168,193 @@ enum OpenAPIDocument {
             "401": {$ref: "#/components/responses/Error"}
             "403": {$ref: "#/components/responses/Error"}
             "404": {$ref: "#/components/responses/Error"}
+      /api/v1/policies:
+        get:
+          summary: Policies in force (council ones, and each domain's own or tightened versions) and loading problems.
+          responses:
+            "200": {description: The policies., content: {application/json: {schema: {$ref: "#/components/schemas/PolicyList"}}}}
+            "401": {$ref: "#/components/responses/Error"}
+      /api/v1/policies/{id}:
+        parameters:
+          - {name: id, in: path, required: true, schema: {type: string}}
+        put:
+          summary: Submit or replace a council policy (council or admin tokens). Validated like `steward policy lint`.
+          requestBody:
+            required: true
+            content:
+              application/yaml: {schema: {type: string, description: "A policy file (policies/README.md)"}}
+          responses:
+            "200": {description: Accepted; problems it causes in other policies are listed., content: {application/json: {schema: {$ref: "#/components/schemas/PolicyAccepted"}}}}
+            "401": {$ref: "#/components/responses/Error"}
+            "403": {$ref: "#/components/responses/Error"}
+            "422": {description: "Rejected (code policy_rejected); details hold each diagnostic as file:line:col.", content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+        delete:
+          summary: Delete a council policy submitted through the API (kept in history).
+          responses:
+            "204": {description: Deleted.}
+            "403": {$ref: "#/components/responses/Error"}
+            "404": {$ref: "#/components/responses/Error"}
+      /api/v1/policies/dry-run:
+        post:
+          summary: Which products would newly fail or pass with these policies added (or replacing their namesakes). Stores nothing.
+          description: An agent token may try only its own domain's policies, on its own domain's products.
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema: {type: object, required: [policies], properties: {policies: {type: array, items: {type: string, description: policy YAML}}}}
+              application/yaml: {schema: {type: string}}
+          responses:
+            "200":
+              description: The difference.
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    properties:
+                      asOf: {type: string, format: date-time}
+                      productsEvaluated: {type: integer}
+                      newlyFailing: {$ref: "#/components/schemas/FindingChange"}
+                      newlyPassing: {$ref: "#/components/schemas/FindingChange"}
+            "400": {$ref: "#/components/responses/Error"}
+            "403": {$ref: "#/components/responses/Error"}
+            "422": {$ref: "#/components/responses/Error"}
+      /api/v1/domains/{domain}/policies:
+        get:
+          summary: The policies that apply to a domain's products.
+          parameters:
+            - {name: domain, in: path, required: true, schema: {type: string}}
+          responses:
+            "200": {description: The policies., content: {application/json: {schema: {$ref: "#/components/schemas/PolicyList"}}}}
+            "403": {$ref: "#/components/responses/Error"}
+      /api/v1/domains/{domain}/policies/{id}:
+        parameters:
+          - {name: domain, in: path, required: true, schema: {type: string}}
+          - {name: id, in: path, required: true, schema: {type: string}}
+        put:
+          summary: Submit a domain policy (the domain's token or admin). It may add rules or tighten a council policy (extends), never loosen one.
+          requestBody:
+            required: true
+            content:
+              application/yaml: {schema: {type: string}}
+          responses:
+            "200": {description: Accepted., content: {application/json: {schema: {$ref: "#/components/schemas/PolicyAccepted"}}}}
+            "403": {$ref: "#/components/responses/Error"}
+            "422": {description: "Rejected, e.g. policy_loosens_global naming the council policy and parameter.", content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+        delete:
+          summary: Delete a domain policy submitted through the API (kept in history).
+          responses:
+            "204": {description: Deleted.}
+            "403": {$ref: "#/components/responses/Error"}
+            "404": {$ref: "#/components/responses/Error"}
+      /api/v1/waivers:
+        post:
+          summary: Grant a time-boxed waiver (council or admin). A waived failure counts again by itself once it expires.
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  required: [policy, target, reason, approver, expiresAt]
+                  properties:
+                    policy: {type: string}
+                    target: {type: string, description: "domain/product, optionally /dataset and /column"}
+                    reason: {type: string}
+                    approver: {type: string}
+                    expiresAt: {type: string, format: date-time, description: at most 366 days ahead}
+          responses:
+            "201": {description: Granted., content: {application/json: {schema: {$ref: "#/components/schemas/Waiver"}}}}
+            "400": {$ref: "#/components/responses/Error"}
+            "403": {$ref: "#/components/responses/Error"}
+        get:
+          summary: Waivers, newest first, revoked and expired ones included (an agent token sees its domain's).
+          parameters:
+            - {name: active, in: query, schema: {type: boolean}}
+          responses:
+            "200":
+              description: Waivers.
+              content:
+                application/json:
+                  schema: {type: object, properties: {waivers: {type: array, items: {$ref: "#/components/schemas/Waiver"}}}}
+      /api/v1/waivers/{id}:
+        delete:
+          summary: Revoke a waiver (council or admin); it stays in the list as revoked.
+          parameters:
+            - {name: id, in: path, required: true, schema: {type: string}}
+          responses:
+            "200": {description: Revoked., content: {application/json: {schema: {$ref: "#/components/schemas/Waiver"}}}}
+            "403": {$ref: "#/components/responses/Error"}
+            "404": {$ref: "#/components/responses/Error"}
+      /api/v1/compliance:
+        get:
+          summary: Compliance of the whole mesh, per domain (an agent token sees its own domain).
+          parameters:
+            - {name: asOf, in: query, schema: {type: string, format: date-time}}
+          responses:
+            "200":
+              description: Scores.
+              content:
+                application/json:
+                  schema:
+                    allOf:
+                      - {$ref: "#/components/schemas/Score"}
+                      - type: object
+                        properties:
+                          domains: {type: array, items: {allOf: [{$ref: "#/components/schemas/Score"}, {type: object, properties: {domain: {type: string}, products: {type: integer}}}]}}
+      /api/v1/compliance/domains/{domain}:
+        get:
+          summary: A domain's score, each product's score, and its violations.
+          parameters:
+            - {name: domain, in: path, required: true, schema: {type: string}}
+            - {name: asOf, in: query, schema: {type: string, format: date-time}}
+          responses:
+            "200":
+              description: The domain.
+              content:
+                application/json:
+                  schema:
+                    allOf:
+                      - {$ref: "#/components/schemas/Score"}
+                      - type: object
+                        properties:
+                          domain: {type: string}
+                          products: {type: array, items: {allOf: [{$ref: "#/components/schemas/Score"}, {type: object, properties: {product: {type: string}}}]}}
+                          violations: {type: array, items: {$ref: "#/components/schemas/Finding"}}
+            "403": {$ref: "#/components/responses/Error"}
+      /api/v1/compliance/products/{domain}/{name}:
+        get:
+          summary: Every finding on a product, violations first, with evidence.
+          parameters:
+            - {name: domain, in: path, required: true, schema: {type: string}}
+            - {name: name, in: path, required: true, schema: {type: string}}
+            - {name: asOf, in: query, schema: {type: string, format: date-time}}
+          responses:
+            "200":
+              description: The product.
+              content:
+                application/json:
+                  schema:
+                    allOf:
+                      - {$ref: "#/components/schemas/Score"}
+                      - {type: object, properties: {product: {type: string}, findings: {type: array, items: {$ref: "#/components/schemas/Finding"}}}}
+            "403": {$ref: "#/components/responses/Error"}
+            "404": {$ref: "#/components/responses/Error"}
+      /api/v1/compliance/policies/{id}:
+        get:
+          summary: Every finding of one policy across the mesh (an agent token sees its own domain).
+          parameters:
+            - {name: id, in: path, required: true, schema: {type: string}}
+            - {name: asOf, in: query, schema: {type: string, format: date-time}}
+          responses:
+            "200":
+              description: The policy.
+              content:
+                application/json:
+                  schema:
+                    allOf:
+                      - {$ref: "#/components/schemas/Score"}
+                      - {type: object, properties: {policy: {type: string}, findings: {type: array, items: {$ref: "#/components/schemas/Finding"}}}}
     components:
       securitySchemes:
         bearer: {type: http, scheme: bearer, description: "A token from `steward token create`."}
@@ -279,5 +466,70 @@ enum OpenAPIDocument {
             version: {type: integer}
             registeredAt: {type: string, format: date-time}
             descriptor: {$ref: "#/components/schemas/ProductDescriptor"}
+        Score:
+          type: object
+          description: "score = (pass + waived) / all findings; errors count against it; null when nothing was evaluated."
+          properties:
+            asOf: {type: string, format: date-time}
+            score: {type: [number, "null"], minimum: 0, maximum: 1}
+            counts: {type: object, properties: {pass: {type: integer}, fail: {type: integer}, waived: {type: integer}, error: {type: integer}}}
+        Finding:
+          type: object
+          properties:
+            product: {type: string}
+            policy: {type: string}
+            policyVersion: {type: string}
+            owner: {type: string}
+            severity: {type: string, enum: [critical, high, medium, low]}
+            target: {type: string}
+            result: {type: string, enum: [pass, fail, waived, error]}
+            message: {type: string}
+            remediation: {type: string}
+            evidence: {type: object, additionalProperties: {type: string}, description: values the rule looked at, as CEL literals}
+            since: {type: string, format: date-time, description: when this result began}
+            until: {type: string, format: date-time, description: when it ended (as-of answers only)}
+        FindingChange:
+          type: object
+          properties:
+            products: {type: integer}
+            domains: {type: integer}
+            findings: {type: array, items: {$ref: "#/components/schemas/Finding"}}
+        PolicyList:
+          type: object
+          properties:
+            policies:
+              type: array
+              items:
+                type: object
+                properties:
+                  id: {type: string}
+                  title: {type: string}
+                  owner: {type: string}
+                  appliesTo: {type: string}
+                  severity: {type: string}
+                  target: {type: string, enum: [product, dataset, column]}
+                  version: {type: string}
+                  source: {type: string}
+            problems: {type: array, items: {type: string, description: "file:line:col: code: message"}}
+        PolicyAccepted:
+          type: object
+          properties:
+            id: {type: string}
+            owner: {type: string}
+            accepted: {type: boolean}
+            affected: {type: array, items: {type: string}}
+        Waiver:
+          type: object
+          properties:
+            id: {type: string}
+            policy: {type: string}
+            target: {type: string}
+            reason: {type: string}
+            approver: {type: string}
+            grantedBy: {type: string, description: id of the token that granted it}
+            createdAt: {type: string, format: date-time}
+            expiresAt: {type: string, format: date-time}
+            revokedAt: {type: string, format: date-time}
+            status: {type: string, enum: [active, expired, revoked]}
     """
 }

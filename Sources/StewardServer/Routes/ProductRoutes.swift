@@ -8,6 +8,7 @@ import StewardStore
 /// Registering, listing and reading data products.
 struct ProductRoutes {
     let ingestor: Ingestor
+    let governance: Governance
     let maxBodyBytes: Int
 
     func add(to api: RouterGroup<StewardContext>) {
@@ -28,6 +29,7 @@ struct ProductRoutes {
         }
         let descriptor = try DescriptorDecoder.decode(body, format: format, expected: id)
         let version = try await ingestor.register(descriptor, at: .now)
+        if version.changed { await governance.changed([id]) }
         let answer = ProductRegistered(product: id.description, version: version.version,
                                        registeredAt: version.registeredAt, changed: version.changed)
         return try JSONResponse.make(answer, status: version.changed ? .created : .ok)
