@@ -69,7 +69,7 @@ let package = Package(
         ]),
         // Layer 4: commands only.
         .executableTarget(name: "steward", dependencies: [
-            "StewardServer", "StewardPolicy", "StewardCEL",
+            "StewardServer", "StewardPolicy", "StewardCEL", "StewardAgent",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "steward-bench", dependencies: [
@@ -87,7 +87,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "StewardServerTests", dependencies: [
-            "StewardServer", "StewardIngest",
+            "StewardServer", "StewardIngest", "StewardPolicy",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Yams", package: "Yams"),

@@ -65,7 +65,8 @@ public struct Pusher: Sendable {
         guard status == 200 || status == 201 else { throw Failure(status: status, body: text) }
     }
 
-    func send(_ method: String, _ path: String, body: String, contentType: String) async throws -> (Int, String) {
+    /// One request to the API with this token: the status and the body (up to 1 MiB).
+    public func send(_ method: String, _ path: String, body: String = "", contentType: String = MediaType.json) async throws -> (Int, String) {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = HTTPMethod(rawValue: method)
         request.headers.add(name: "Authorization", value: "Bearer \(token)")

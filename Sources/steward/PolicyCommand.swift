@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import StewardAgent
 import StewardCEL
 import StewardPolicy
 
@@ -41,41 +42,63 @@ struct Policy: ParsableCommand {
         }
     }
 
-    struct Eval: ParsableCommand {
+    struct Eval: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Evaluate policies against a fixture, or one CEL expression against JSON values.",
+            abstract: "Evaluate policies against a fixture, a descriptor or a running server's product, or one CEL expression against JSON values.",
             discussion: """
             With --expr, the JSON file's top-level keys are the variables and the result is printed as JSON.
-            Without it, the input is a policy fixture {"product": ..., "observed": ..., "now": ...} and every
-            applicable policy's finding is printed.
+            Without it, every applicable policy in DIR is evaluated and its finding printed, against:
+              --input FILE.json          a fixture {"product": ..., "observed": ..., "now": ...}, or a bare product descriptor
+              --server URL --product D/N what a running server knows of that product now (token: --token or $STEWARD_TOKEN)
             """)
         @Option(help: "A CEL expression to evaluate instead of the policies.") var expr: String?
-        @Option(help: "JSON file: the variables (with --expr) or a policy fixture.") var input: String
+        @Option(help: "JSON file: the variables (with --expr), a policy fixture or a product descriptor.") var input: String?
+        @Option(help: "A running steward to read the product from, e.g. http://127.0.0.1:8080.") var server: String?
+        @Option(help: "With --server: the product, as domain/name.") var product: String?
+        @Option(help: "With --server: a token that may read the product (default $STEWARD_TOKEN).") var token: String?
         @Argument(help: "Directory of policy YAML files (without --expr).") var directory = "policies"
 
-        func run() throws {
+        func run() async throws {
             let data: Data
-            do { data = try Data(contentsOf: URL(fileURLWithPath: input)) } catch {
-                throw CommandFailure("cannot read \(input); pass a JSON file with --input")
+            if let server {
+                guard let product else { throw CommandFailure("--server needs --product domain/name") }
+                guard let token = token ?? ProcessInfo.processInfo.environment["STEWARD_TOKEN"] else {
+                    throw CommandFailure("--server needs a token: --token or $STEWARD_TOKEN")
+                }
+                let client = Pusher(baseURL: server, token: token, agentID: "steward-policy-eval")
+                let (status, body): (Int, String)
+                do { (status, body) = try await client.send("GET", "/api/v1/products/\(product)/policy-input") } catch {
+                    throw CommandFailure("cannot reach \(server): \(error)")
+                }
+                guard status == 200 else { throw CommandFailure("\(server) answered \(status): \(body)") }
+                data = Data(body.utf8)
+            } else {
+                guard let input else { throw CommandFailure("pass --input FILE.json, or --server URL --product domain/name") }
+                do { data = try Data(contentsOf: URL(fileURLWithPath: input)) } catch {
+                    throw CommandFailure("cannot read \(input); pass a JSON file with --input")
+                }
             }
-            let json: Any
+            let source = input ?? "the server's answer"
+            var json: Any
             do { json = try JSONSerialization.jsonObject(with: data) } catch {
-                throw CommandFailure("\(input) is not valid JSON")
+                throw CommandFailure("\(source) is not valid JSON")
             }
             if let expr {
-                guard let object = json as? [String: Any] else { throw CommandFailure("\(input) must hold a JSON object; its keys become variables") }
+                guard let object = json as? [String: Any] else { throw CommandFailure("\(source) must hold a JSON object; its keys become variables") }
                 var variables: [String: Value] = [:]
                 for (key, value) in object { variables[key] = try PolicyInput.dynamic(value, path: key) }
                 switch evaluate(expr, variables) {
-                case .success(let value): print(jsonText(value))
+                case .success(let value): print(value.json)
                 case .failure(let error): throw CommandFailure(error.render(in: expr, file: "--expr"))
                 }
                 return
             }
+            // A bare descriptor is a fixture with nothing observed yet.
+            if let object = json as? [String: Any], object["product"] == nil, object["datasets"] != nil { json = ["product": object] }
             let set = try loadPolicies(directory)
             for diagnostic in set.diagnostics { print(diagnostic) }
             let fixture: PolicyInput
-            do { fixture = try PolicyInput(json: json) } catch { throw CommandFailure("\(input): \(error.message)") }
+            do { fixture = try PolicyInput(json: json) } catch { throw CommandFailure("\(source): \(error.message)") }
             for finding in set.evaluate(fixture) {
                 let evidence = finding.evidence.sorted { $0.key < $1.key }.map { "\($0)=\($1)" }.joined(separator: " ")
                 print("\(finding.result.rawValue.uppercased().padding(toLength: 6, withPad: " ", startingAt: 0)) \(finding.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(finding.policy) \(finding.target): \(finding.message)" + (evidence.isEmpty ? "" : "\n       evidence: \(evidence)"))
@@ -96,29 +119,4 @@ private func loadPolicies(_ directory: String) throws -> PolicySet {
         throw CommandFailure("\(directory) is not a directory; pass the directory that holds the policy YAML files")
     }
     return try PolicySet.load(directory: directory)
-}
-
-/// A CEL value as JSON (timestamps and durations as strings; bytes as base64).
-func jsonText(_ value: Value) -> String {
-    switch value {
-    case .null: return "null"
-    case .bool(let b): return String(b)
-    case .int(let i): return String(i)
-    case .uint(let u): return String(u)
-    case .double(let d): return d.isFinite ? String(d) : "\"\(d)\""
-    case .string(let s):
-        let data = (try? JSONSerialization.data(withJSONObject: [s], options: [.fragmentsAllowed])) ?? Data("[\"\"]".utf8)
-        return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
-    case .bytes(let b): return "\"\(Data(b).base64EncodedString())\""
-    case .list(let items): return "[" + items.map(jsonText).joined(separator: ", ") + "]"
-    case .map(let m): return "{" + zip(m.keys, m.values).map { "\(jsonText(.string(keyText($0)))): \(jsonText($1))" }.joined(separator: ", ") + "}"
-    case .timestamp(let t): return "\"\(t.text)\""
-    case .duration(let d): return "\"\(d.text)\""
-    case .type(let t): return "\"\(t.name)\""
-    }
-}
-
-private func keyText(_ key: Value) -> String {
-    if case .string(let s) = key { return s }
-    return jsonText(key)
 }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import StewardCore
+import StewardPolicy
 import Testing
 @testable import StewardServer
 
@@ -79,6 +80,22 @@ import Testing
             #expect((finding(product, "runaway")?["message"] as? String)?.contains("cost") == true)
             #expect(finding(product, "owner")?["result"] as? String == "pass")
             #expect((product["score"] as? Double).map { abs($0 - 1.0 / 3) < 0.001 } == true, "errors count against the score")
+        }
+    }
+
+    @Test func thePolicyInputIsAFixtureThatGivesTheServersFindings() async throws {
+        try await TestApp.withApp { app, client in
+            try await client.call(.put, "/api/v1/products/payments/orders", token: app.payments, body: Bodies.descriptor())
+            try await push(client, app, freshness: app.clock.now.adding(seconds: -3 * 3600), batch: "stale")
+            await app.governance.drain()
+            let reply = try await client.call(.get, "/api/v1/products/payments/orders/policy-input", token: app.payments)
+            let input = try PolicyInput(json: try JSONSerialization.jsonObject(with: Data(reply.body.utf8)))
+            let local = await app.governance.policies.evaluate(input)
+            let served = try await client.json(.get, "/api/v1/compliance/products/payments/orders", token: app.payments)
+            let servedResults = Set(((served["findings"] as? [[String: Any]]) ?? []).map { "\($0["policy"]!) \($0["target"]!) \($0["result"]!)" })
+            #expect(Set(local.map { "\($0.policy) \($0.target) \($0.result.rawValue)" }) == servedResults)
+            #expect(servedResults.contains("slo-freshness-met payments/orders fail"))
+            #expect(try await client.call(.get, "/api/v1/products/payments/orders/policy-input", token: app.logistics).status == .forbidden)
         }
     }
 

@@ -200,7 +200,12 @@ actor Governance {
         return try await store.recordFindings(descriptor.id, findings, at: now)
     }
 
-    /// What the policies see about a product now.
+    /// What the policies see about a product now; nil if it is not registered.
+    func input(for id: ProductID) async throws -> PolicyInput? {
+        guard let version = try await store.product(id, asOf: nil) else { return nil }
+        return try await input(for: version.descriptor, now: clock())
+    }
+
     func input(for descriptor: ProductDescriptor, now: Timestamp) async throws -> PolicyInput {
         let latest = try await store.latest(descriptor.id, asOf: nil)
         return PolicyInput(descriptor: descriptor, observed: ObservedState(latest: latest), now: now)

@@ -219,6 +219,20 @@ enum OpenAPIDocument {
             "400": {$ref: "#/components/responses/Error"}
             "403": {$ref: "#/components/responses/Error"}
             "422": {$ref: "#/components/responses/Error"}
+      /api/v1/products/{domain}/{name}/policy-input:
+        get:
+          summary: What policies see about a product now ({now, product, observed}); the fixture format of `steward policy eval` and policy tests.
+          parameters:
+            - {name: domain, in: path, required: true, schema: {type: string}}
+            - {name: name, in: path, required: true, schema: {type: string}}
+          responses:
+            "200":
+              description: The input.
+              content:
+                application/json:
+                  schema: {type: object, properties: {now: {type: string, format: date-time}, product: {type: object}, observed: {type: object}}}
+            "403": {$ref: "#/components/responses/Error"}
+            "404": {$ref: "#/components/responses/Error"}
       /api/v1/domains/{domain}/policies:
         get:
           summary: The policies that apply to a domain's products.

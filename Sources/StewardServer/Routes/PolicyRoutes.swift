@@ -15,6 +15,7 @@ struct PolicyRoutes {
         api.post("policies/dry-run", use: dryRun)
         api.put("policies/:id", use: putCouncil)
         api.delete("policies/:id", use: deleteCouncil)
+        api.get("products/:domain/:name/policy-input", use: input)
         api.get("domains/:domain/policies", use: listDomain)
         api.put("domains/:domain/policies/:id", use: putDomain)
         api.delete("domains/:domain/policies/:id", use: deleteDomain)
@@ -62,6 +63,14 @@ struct PolicyRoutes {
         w.endArray()
         w.endObject()
         return JSONResponse.raw(w.output)
+    }
+
+    /// What policies see about a product right now, as a fixture for `steward policy eval` and tests.
+    @Sendable func input(_ request: Request, context: StewardContext) async throws -> Response {
+        let id = try context.productID()
+        try context.caller().requireRead(id.domain)
+        guard let input = try await governance.input(for: id) else { throw ServerError.notFound("Product \(id)") }
+        return JSONResponse.raw(input.json)
     }
 
     // MARK: Submitting
