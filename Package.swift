@@ -73,7 +73,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "steward-bench", dependencies: [
-            "StewardCore", "StewardAPI", "StewardIngest", "StewardCEL",
+            "StewardCore", "StewardAPI", "StewardIngest", "StewardCEL", "StewardPolicy",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

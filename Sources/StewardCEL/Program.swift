@@ -34,7 +34,8 @@ public struct Environment: Sendable {
         var planner = Planner(library: library, declared: variables)
         let root = planner.plan(expr)
         guard planner.problems.isEmpty else { return (nil, planner.problems) }
-        return (Program(source: source, ast: expr, root: root, slots: planner.slotCount, costLimit: costLimit), [])
+        return (Program(source: source, ast: expr, root: root, slots: planner.slotCount, costLimit: costLimit,
+                        variables: planner.slots.map { Activation.names(for: $0) }), [])
     }
 }
 
@@ -47,8 +48,11 @@ public final class Program: @unchecked Sendable {
     private let root: Node
     private let slots: Int
     private let costLimit: Int
+    /// The declared variables in slot order; nil when the environment declares none.
+    private let variables: [String]?
 
-    init(source: String, ast: Expr, root: Node, slots: Int, costLimit: Int) {
+    init(source: String, ast: Expr, root: Node, slots: Int, costLimit: Int, variables: [String]?) {
+        self.variables = variables
         self.source = source
         self.ast = ast
         self.root = root
@@ -57,7 +61,44 @@ public final class Program: @unchecked Sendable {
     }
 
     public func evaluate(_ variables: [String: Value] = [:]) throws(CELError) -> Value {
-        let frame = Frame(variables: variables, localCount: slots, budget: costLimit)
+        let frame: Frame
+        if let declared = self.variables {
+            frame = Frame(bound: declared.map { variables[$0] }, localCount: slots, budget: costLimit)
+        } else {
+            frame = Frame(variables: variables, localCount: slots, budget: costLimit)
+        }
         return try root.evalLocated(frame)
+    }
+
+    /// Evaluates with variables bound by slot: for many evaluations over the same variables
+    /// (a policy's match, rules and evidence), without a hash lookup per reference.
+    /// The activation must come from this program's environment.
+    public func evaluate(_ activation: Activation) throws(CELError) -> Value {
+        try root.evalLocated(Frame(bound: activation.values, localCount: slots, budget: costLimit))
+    }
+}
+
+/// Values of an environment's declared variables, by slot (names in sorted order).
+public struct Activation: Sendable {
+    private let slots: [String: Int]
+    public private(set) var values: [Value?]
+
+    public init(_ environment: Environment) {
+        slots = Activation.slots(for: environment.variables ?? [])
+        values = Array(repeating: nil, count: slots.count)
+    }
+
+    /// Binds a declared variable; binding an undeclared name does nothing.
+    public subscript(name: String) -> Value? {
+        get { slots[name].flatMap { values[$0] } }
+        set { if let slot = slots[name] { values[slot] = newValue } }
+    }
+
+    static func names(for slots: [String: Int]) -> [String] {
+        slots.sorted { $0.value < $1.value }.map(\.key)
+    }
+
+    static func slots(for declared: Set<String>) -> [String: Int] {
+        Dictionary(uniqueKeysWithValues: declared.sorted().enumerated().map { ($1, $0) })
     }
 }

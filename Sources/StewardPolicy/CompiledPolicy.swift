@@ -2,7 +2,7 @@ import StewardCEL
 
 /// A policy ready to evaluate: its CEL compiled once, parameters resolved, and (for a council
 /// policy a domain tightened) the domain's extra rules and stricter values applied.
-public struct CompiledPolicy: Sendable {
+public final class CompiledPolicy: Sendable {
     public let document: PolicyDocument
     /// The domain this effective policy is for, when a domain tightened it or owns it.
     public let domain: String?
@@ -15,10 +15,18 @@ public struct CompiledPolicy: Sendable {
     /// Programs for the values a rule looks at (`product.classification`, `params.max`), so a
     /// finding can show its evidence.
     let evidence: [(name: String, program: Program)]
+    /// The variables of this policy's environment, unbound; copied and bound per target.
+    let activation: Activation
 
     enum MessagePart: Sendable {
         case text(String)
         case expression(Program)
+    }
+
+    init(document: PolicyDocument, domain: String?, severity: PolicyDocument.Severity, params: Value, match: Program,
+         rules: [Program], message: [MessagePart], evidence: [(name: String, program: Program)], activation: Activation) {
+        self.document = document; self.domain = domain; self.severity = severity; self.params = params
+        self.match = match; self.rules = rules; self.message = message; self.evidence = evidence; self.activation = activation
     }
 }
 

@@ -2,15 +2,21 @@ import StewardCEL
 
 extension PolicySet {
     /// Evaluates every applicable policy on the product and, per its target, on each dataset or
-    /// column. A rule that errors is an `error` finding, never a pass.
-    public func evaluate(_ input: PolicyInput, waivers: [Waiver] = []) -> [Finding] {
+    /// column. A rule that errors is an `error` finding, never a pass. With `details: false`
+    /// messages and evidence are rendered only when `Finding.detailed()` asks for them.
+    public func evaluate(_ input: PolicyInput, waivers: [Waiver] = [], details: Bool = true) -> [Finding] {
         guard case .map(let product) = input.product, case .string(let domain)? = product["domain"],
               case .string(let name)? = product["name"] else { return [] }
         var findings: [Finding] = []
         for policy in applicable(to: domain) {
-            var base: [String: Value] = ["product": input.product, "observed": input.observed, "now": .timestamp(input.now), "params": policy.params]
-            func record(_ target: String) {
-                if let finding = policy.evaluate(base, target: target, at: input.now, waivers: waivers) { findings.append(finding) }
+            var base = policy.activation
+            base["product"] = input.product
+            base["observed"] = input.observed
+            base["now"] = .timestamp(input.now)
+            base["params"] = policy.params
+            // The target's name is built only for targets the policy's match selects.
+            func record(_ target: @autoclosure () -> String) {
+                if let finding = policy.evaluate(base, target: target, at: input.now, waivers: waivers, details: details) { findings.append(finding) }
             }
             switch policy.document.target {
             case .product:
@@ -39,12 +45,20 @@ extension PolicySet {
 
 extension CompiledPolicy {
     /// The finding on one target, or nil when the policy's match excludes the target.
-    func evaluate(_ variables: [String: Value], target: String, at now: CELTimestamp, waivers: [Waiver]) -> Finding? {
-        var finding = Finding(policy: document.id, policyVersion: document.version, owner: domain ?? document.owner,
-                              severity: severity, target: target, result: .pass, message: "", remediation: document.remediation,
-                              evidence: [:])
+    func evaluate(_ variables: Activation, target name: () -> String, at now: CELTimestamp, waivers: [Waiver], details: Bool) -> Finding? {
+        // A match that errors is reported as an error finding, never silently skipped.
+        var matchError: CELError?
         do throws(CELError) {
             guard case .bool(true) = try match.evaluate(variables) else { return nil }
+        } catch {
+            matchError = error
+        }
+        let target = name()
+        var finding = Finding(policy: document.id, policyVersion: document.version, owner: domain ?? document.owner,
+                              severity: severity, target: target, result: .pass, message: "", remediation: document.remediation,
+                              evidence: [:], pending: nil)
+        do throws(CELError) {
+            if let matchError { throw matchError }
             for rule in rules {
                 switch try rule.evaluate(variables) {
                 case .bool(true): continue
@@ -57,19 +71,27 @@ extension CompiledPolicy {
             finding.result = .error
             finding.message = "evaluation error: \(error.message)"
         }
-        for (name, program) in evidence {
-            finding.evidence[name] = (try? program.evaluate(variables))?.debugDescription ?? "(error)"
+        if finding.result == .fail, waivers.contains(where: { $0.covers(policy: document.id, target: target, at: now) }) {
+            finding.result = .waived
         }
-        if finding.result == .fail {
-            finding.message = render(variables)
-            if waivers.contains(where: { $0.covers(policy: document.id, target: target, at: now) }) { finding.result = .waived }
-        } else if finding.result == .pass {
-            finding.message = "passes"
-        }
+        if details { fillDetails(&finding, variables) } else { finding.pending = PendingDetails(policy: self, variables: variables) }
         return finding
     }
 
-    private func render(_ variables: [String: Value]) -> String {
+    /// Evidence for every finding; the message template for violations ("passes" otherwise, and
+    /// an error finding keeps its error).
+    func fillDetails(_ finding: inout Finding, _ variables: Activation) {
+        for (name, program) in evidence {
+            finding.evidence[name] = (try? program.evaluate(variables))?.debugDescription ?? "(error)"
+        }
+        switch finding.result {
+        case .fail, .waived: finding.message = render(variables)
+        case .pass: finding.message = "passes"
+        case .error: break
+        }
+    }
+
+    private func render(_ variables: Activation) -> String {
         message.map { part -> String in
             switch part {
             case .text(let t): return t

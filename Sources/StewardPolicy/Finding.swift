@@ -1,6 +1,9 @@
 import StewardCEL
 
 /// The result of one policy on one target at one time. Findings are kept as history.
+///
+/// Message and evidence cost more than the result (they render values as text), so an
+/// evaluation may leave them for later: `detailed()` renders them when a finding is kept.
 public struct Finding: Sendable, Equatable {
     public enum Result: String, Sendable, Codable { case pass, fail, waived, error }
     public var policy: String
@@ -14,4 +17,29 @@ public struct Finding: Sendable, Equatable {
     public var remediation: String?
     /// The values the rule looked at, rendered as CEL literals.
     public var evidence: [String: String]
+    /// What `detailed()` needs: set when the evaluation left message and evidence out.
+    var pending: PendingDetails?
+
+    public var hasDetails: Bool { pending == nil }
+
+    /// The finding with its message and evidence.
+    public func detailed() -> Finding {
+        guard let pending else { return self }
+        var f = self
+        pending.policy.fillDetails(&f, pending.variables)
+        f.pending = nil
+        return f
+    }
+
+    public static func == (a: Finding, b: Finding) -> Bool {
+        let (x, y) = (a.detailed(), b.detailed())
+        return x.policy == y.policy && x.policyVersion == y.policyVersion && x.owner == y.owner && x.severity == y.severity
+            && x.target == y.target && x.result == y.result && x.message == y.message && x.remediation == y.remediation
+            && x.evidence == y.evidence
+    }
+}
+
+struct PendingDetails: Sendable {
+    let policy: CompiledPolicy
+    let variables: Activation
 }

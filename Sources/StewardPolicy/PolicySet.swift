@@ -7,6 +7,9 @@ import StewardCEL
 public struct PolicySet: Sendable {
     public private(set) var policies: [CompiledPolicy] = []
     public private(set) var diagnostics: [PolicyDiagnostic] = []
+    /// `applicable(to:)` answers, computed once: domains with policies of their own, and the rest.
+    private var byDomain: [String: [CompiledPolicy]] = [:]
+    private var everyDomain: [CompiledPolicy] = []
 
     public init() {}
 
@@ -64,16 +67,20 @@ public struct PolicySet: Sendable {
         for doc in documents where !doc.isCouncil && doc.extends == nil {
             if let own = compile(doc, domain: doc.owner, tightenings: []) { policies.append(own) }
         }
+        everyDomain = policies.filter { $0.domain == nil }
+        for domain in Set(policies.compactMap(\.domain)) {
+            let tightened = Set(policies.filter { $0.domain == domain && $0.document.isCouncil }.map(\.document.id))
+            byDomain[domain] = policies.filter { p in
+                if p.document.isCouncil { return p.domain == domain || (p.domain == nil && !tightened.contains(p.document.id)) }
+                return p.domain == domain
+            }
+        }
     }
 
     /// Policies that apply to products of `domain`: council ones (the domain's tightened
     /// version when there is one) and the domain's own.
     public func applicable(to domain: String) -> [CompiledPolicy] {
-        let tightened = Set(policies.filter { $0.domain == domain && $0.document.isCouncil }.map(\.document.id))
-        return policies.filter { p in
-            if p.document.isCouncil { return p.domain == domain || (p.domain == nil && !tightened.contains(p.document.id)) }
-            return p.domain == domain
-        }
+        byDomain[domain] ?? everyDomain
     }
 
     // MARK: federation
@@ -184,7 +191,7 @@ public struct PolicySet: Sendable {
         }
         let severity = ([doc.severity] + tightenings.filter { $0.lines["severity"] != nil }.map(\.severity)).max()!
         return CompiledPolicy(document: doc, domain: domain, severity: severity, params: .map(paramMap), match: match,
-                              rules: compiledRules, message: parts, evidence: evidence)
+                              rules: compiledRules, message: parts, evidence: evidence, activation: Activation(environment))
     }
 
     /// Maps an offset inside a CEL field to the file's line and column.

@@ -70,12 +70,33 @@ public struct FindingRecord: Sendable, Equatable {
     public var evidence: String
     public var since: Timestamp
     public var until: Timestamp?
+    /// Renders message and evidence when the evaluation left them out; the store calls it (through
+    /// `detailed()`) only for findings that start a period, so an unchanged finding costs no text.
+    public var details: (@Sendable () -> (message: String, evidence: String))?
 
     public init(product: ProductID, policy: String, policyVersion: String, owner: String, severity: String, target: String,
-                result: String, message: String, remediation: String?, evidence: String, since: Timestamp, until: Timestamp? = nil) {
+                result: String, message: String, remediation: String?, evidence: String, since: Timestamp, until: Timestamp? = nil,
+                details: (@Sendable () -> (message: String, evidence: String))? = nil) {
         self.product = product; self.policy = policy; self.policyVersion = policyVersion; self.owner = owner
         self.severity = severity; self.target = target; self.result = result; self.message = message
         self.remediation = remediation; self.evidence = evidence; self.since = since; self.until = until
+        self.details = details
+    }
+
+    /// The record with message and evidence rendered.
+    public func detailed() -> FindingRecord {
+        guard let details else { return self }
+        var f = self
+        (f.message, f.evidence) = details()
+        f.details = nil
+        return f
+    }
+
+    public static func == (a: FindingRecord, b: FindingRecord) -> Bool {
+        let (x, y) = (a.detailed(), b.detailed())
+        return x.product == y.product && x.policy == y.policy && x.policyVersion == y.policyVersion && x.owner == y.owner
+            && x.severity == y.severity && x.target == y.target && x.result == y.result && x.message == y.message
+            && x.remediation == y.remediation && x.evidence == y.evidence && x.since == y.since && x.until == y.until
     }
 
     /// Same state: a re-evaluation giving this does not start a new period.
@@ -128,7 +149,7 @@ public struct FindingDiff: Sendable {
                 if c.result == f.result && c.version == f.policyVersion && c.severity == f.severity { continue }
                 ended.append(c.id)
             }
-            started.append(f)
+            started.append(f.detailed())
         }
         ended += open.values.map(\.id)
     }

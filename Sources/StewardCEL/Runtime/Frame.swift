@@ -1,15 +1,18 @@
 /// The per-evaluation state: the caller's variables, comprehension variables by slot, and the
 /// remaining cost budget. One frame per `Program.evaluate` call, so programs are shareable.
 final class Frame {
+    /// Variables by name (environments without declarations) or by slot (declared ones).
     let variables: [String: Value]
+    let bound: [Value?]
     /// Comprehension variables. A raw buffer, not an Array property, because writing an array
     /// stored in a class pays a dynamic exclusivity check on every element of every loop.
     let locals: UnsafeMutablePointer<Value>
     private let localCount: Int
     var budget: Int
 
-    init(variables: [String: Value], localCount: Int, budget: Int) {
+    init(variables: [String: Value] = [:], bound: [Value?] = [], localCount: Int, budget: Int) {
         self.variables = variables
+        self.bound = bound
         self.localCount = localCount
         self.budget = budget
         if localCount == 0 {
@@ -32,6 +35,12 @@ final class Frame {
         p.initialize(to: .null)
         return p
     }()
+
+    @inline(__always)
+    func value(_ name: String, slot: Int?) -> Value? {
+        if let slot { return bound[slot] }
+        return variables[name]
+    }
 
     /// Charges `units` of work; comprehensions charge per element, builders per element built.
     @inline(__always)

@@ -17,13 +17,13 @@ final class LocalNode: Node {
 /// A variable, possibly written with dots (`a.b.c`): the longest declared name wins, and the
 /// rest of the path is field selection, as cel-spec's name resolution says.
 final class VariableNode: Node {
-    /// Candidate (name, remaining fields), longest name first.
-    let candidates: [(name: String, path: [String])]
+    /// Candidate (name, its slot when declared, remaining fields), longest name first.
+    let candidates: [(name: String, slot: Int?, path: [String])]
     let typeDenotation: CELType?
     let displayName: String
 
-    init(candidates: [(String, [String])], typeDenotation: CELType?, displayName: String, offset: Int) {
-        self.candidates = candidates.map { (name: $0.0, path: $0.1) }
+    init(candidates: [(String, Int?, [String])], typeDenotation: CELType?, displayName: String, offset: Int) {
+        self.candidates = candidates.map { (name: $0.0, slot: $0.1, path: $0.2) }
         self.typeDenotation = typeDenotation
         self.displayName = displayName
         super.init(offset: offset)
@@ -31,7 +31,7 @@ final class VariableNode: Node {
 
     override func eval(_ frame: Frame) throws(CELError) -> Value {
         for candidate in candidates {
-            if var value = frame.variables[candidate.name] {
+            if var value = frame.value(candidate.name, slot: candidate.slot) {
                 for field in candidate.path { value = try select(value, field) }
                 return value
             }

@@ -6,6 +6,8 @@ struct Planner {
     /// Declared variables; when set, a name outside it is a compile error instead of an
     /// evaluation error.
     let declared: Set<String>?
+    /// Declared variables' positions in an `Activation` (sorted names), so a reference is an index, not a hash lookup.
+    let slots: [String: Int]?
     private var scopes: [(name: String, slot: Int)] = []
     private(set) var slotCount = 0
     private(set) var problems: [CELError] = []
@@ -13,6 +15,7 @@ struct Planner {
     init(library: FunctionLibrary, declared: Set<String>?) {
         self.library = library
         self.declared = declared
+        self.slots = declared.map { Activation.slots(for: $0) }
     }
 
     mutating func plan(_ expr: Expr) -> Node {
@@ -103,7 +106,8 @@ struct Planner {
             }
         }
         let denotation = path.isEmpty ? CELType.builtins[bare] : nil
-        return VariableNode(candidates: candidates, typeDenotation: denotation, displayName: parts.joined(separator: "."), offset: offset)
+        return VariableNode(candidates: candidates.map { ($0.0, slots?[$0.0], $0.1) }, typeDenotation: denotation,
+                            displayName: parts.joined(separator: "."), offset: offset)
     }
 
     private mutating func call(_ function: String, target: Expr?, args: [Expr], offset: Int) -> Node {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A CEL value. Strings compare by code point (UTF-8 bytes), never by Swift's canonical
 /// equivalence, because CEL says "é" and "e\u{301}" are different strings.
 public enum Value: Sendable {
@@ -105,7 +107,11 @@ public enum MapKey: Hashable, Sendable {
         case .bool(let b): hasher.combine(0); hasher.combine(b)
         case .int(let i): hasher.combine(1); hasher.combine(i)
         case .bigUInt(let u): hasher.combine(2); hasher.combine(u)
-        case .string(let s): hasher.combine(3); for byte in s.utf8 { hasher.combine(byte) }
+        case .string(let s):
+            // The bytes, not the String: CEL compares code points, Swift strings compare canonically.
+            hasher.combine(3)
+            var s = s
+            s.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
         }
     }
 }
@@ -145,6 +151,10 @@ public struct MapValue: Sendable {
     }
 }
 
+/// Code-point equality (Swift's `==` is canonical equivalence, which CEL does not use).
 func sameString(_ a: String, _ b: String) -> Bool {
-    a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8)
+    var a = a, b = b
+    return a.withUTF8 { x in
+        b.withUTF8 { y in x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) }
+    }
 }

@@ -137,11 +137,13 @@ actor Governance {
         let products = try await store.products(domain: domain)
         for p in products {
             let input = try await input(for: p.descriptor, now: now)
-            let before = keyed(policies.evaluate(input, waivers: waivers))
-            let after = keyed(proposed.evaluate(input, waivers: waivers))
-            for (key, f) in after where violates(f) && !violates(before[key]) { failing.append(FindingRecord(f, product: p.descriptor.id, at: now)) }
+            let before = keyed(policies.evaluate(input, waivers: waivers, details: false))
+            let after = keyed(proposed.evaluate(input, waivers: waivers, details: false))
+            for (key, f) in after where violates(f) && !violates(before[key]) {
+                failing.append(FindingRecord(f, product: p.descriptor.id, at: now).detailed())
+            }
             for (key, f) in before where violates(f) && !violates(after[key]) {
-                passing.append(FindingRecord(after[key] ?? f, product: p.descriptor.id, at: now))
+                passing.append(FindingRecord(after[key] ?? f, product: p.descriptor.id, at: now).detailed())
             }
         }
         var w = JSONWriter(capacity: 1024 + 400 * (failing.count + passing.count))
@@ -196,7 +198,8 @@ actor Governance {
     private func evaluate(_ descriptor: ProductDescriptor) async throws -> Int {
         let now = clock()
         let input = try await input(for: descriptor, now: now)
-        let findings = policies.evaluate(input, waivers: activeWaivers).map { FindingRecord($0, product: descriptor.id, at: now) }
+        // Details (message, evidence) are rendered only for findings whose state changed.
+        let findings = policies.evaluate(input, waivers: activeWaivers, details: false).map { FindingRecord($0, product: descriptor.id, at: now) }
         return try await store.recordFindings(descriptor.id, findings, at: now)
     }
 
@@ -243,12 +246,22 @@ actor Governance {
 
 extension FindingRecord {
     init(_ f: Finding, product: ProductID, at time: Timestamp) {
-        var w = JSONWriter()
-        w.beginObject()
-        for (name, value) in f.evidence.sorted(by: { $0.key < $1.key }) { w.field(name, value) }
-        w.endObject()
         self.init(product: product, policy: f.policy, policyVersion: f.policyVersion, owner: f.owner, severity: f.severity.rawValue,
                   target: f.target, result: f.result.rawValue, message: f.message, remediation: f.remediation,
-                  evidence: w.output, since: time)
+                  evidence: Self.evidenceJSON(f.evidence), since: time)
+        if !f.hasDetails {
+            details = {
+                let d = f.detailed()
+                return (d.message, Self.evidenceJSON(d.evidence))
+            }
+        }
+    }
+
+    static func evidenceJSON(_ evidence: [String: String]) -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        for (name, value) in evidence.sorted(by: { $0.key < $1.key }) { w.field(name, value) }
+        w.endObject()
+        return w.output
     }
 }
