@@ -1,3 +1,5 @@
+import Foundation
+
 /// The binary operators, each a switch on the operand types with checked integer arithmetic.
 final class BinaryNode: Node {
     enum Op: String { case eq = "_==_", ne = "_!=_", lt = "_<_", le = "_<=_", gt = "_>_", ge = "_>=_"
@@ -120,6 +122,16 @@ private func remainder(_ a: Value, _ b: Value) throws(CELError) -> Value {
 private func member(_ a: Value, of b: Value) throws(CELError) -> Bool {
     switch b {
     case .list(let items):
+        if case .string(var needle) = a {
+            // The common policy case (a name in a list of names): the needle's bytes are fetched
+            // once, and a string never equals a value of another type.
+            return needle.withUTF8 { n in
+                items.contains { item in
+                    guard case .string(var s) = item else { return false }
+                    return s.withUTF8 { $0.count == n.count && (n.count == 0 || memcmp($0.baseAddress!, n.baseAddress!, n.count) == 0) }
+                }
+            }
+        }
         for item in items where Value.equal(a, item) { return true }
         return false
     case .map(let map):

@@ -21,6 +21,7 @@ actor Governance {
     private(set) var policies = PolicySet()
     private var waivers: [WaiverRecord] = []
     private var dirty = Set<ProductID>()
+    private var warnedNoDirectory = false
 
     init(store: any Store, policyDirectory: String?, logger: Logger, clock: @escaping @Sendable () -> Timestamp = { .now }) {
         self.store = store
@@ -38,7 +39,8 @@ actor Governance {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue {
                 directoryFiles = try PolicySet.files(in: dir)
-            } else {
+            } else if !warnedNoDirectory {
+                warnedNoDirectory = true
                 logger.warning("no policy directory; only policies submitted through the API apply", metadata: ["directory": "\(dir)"])
             }
         }
