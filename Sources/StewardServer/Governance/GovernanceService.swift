@@ -24,7 +24,8 @@ struct GovernanceService: Service {
                     }
                 }
                 await governance.drain()
-                try await Task.sleep(for: .seconds(1))
+                // Cancellation (graceful shutdown) ends the loop; it is not a failure of the service.
+                try? await Task.sleep(for: .seconds(1))
             }
         }
     }
