@@ -4,7 +4,7 @@ import StewardCEL
 ///
 /// Message and evidence cost more than the result (they render values as text), so an
 /// evaluation may leave them for later: `detailed()` renders them when a finding is kept.
-public struct Finding: Sendable, Equatable {
+public struct Finding: Sendable {
     public enum Result: String, Sendable, Codable { case pass, fail, waived, error }
     public var policy: String
     public var policyVersion: String
@@ -29,13 +29,6 @@ public struct Finding: Sendable, Equatable {
         pending.policy.fillDetails(&f, pending.variables)
         f.pending = nil
         return f
-    }
-
-    public static func == (a: Finding, b: Finding) -> Bool {
-        let (x, y) = (a.detailed(), b.detailed())
-        return x.policy == y.policy && x.policyVersion == y.policyVersion && x.owner == y.owner && x.severity == y.severity
-            && x.target == y.target && x.result == y.result && x.message == y.message && x.remediation == y.remediation
-            && x.evidence == y.evidence
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import StewardCEL
+import StewardCore
 
 extension Value {
     /// The value as JSON: timestamps and durations as their CEL text ("2026-06-01T12:00:00Z",
@@ -12,8 +13,9 @@ extension Value {
         case .uint(let u): return String(u)
         case .double(let d): return d.isFinite ? String(d) : "\"\(d)\""
         case .string(let s):
-            let data = (try? JSONSerialization.data(withJSONObject: [s], options: [.fragmentsAllowed])) ?? Data("[\"\"]".utf8)
-            return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
+            var out = ""
+            JSONWriter.appendString(s, to: &out)
+            return out
         case .bytes(let b): return "\"\(Data(b).base64EncodedString())\""
         case .list(let items): return "[" + items.map(\.json).joined(separator: ", ") + "]"
         case .map(let m):

@@ -54,7 +54,7 @@ public struct WaiverRecord: Sendable, Equatable {
 /// One policy's result on one target over a period: a new record starts when the result, the
 /// policy version or the severity changes, and the previous one ends then. Message and evidence
 /// are those of the evaluation that started the period.
-public struct FindingRecord: Sendable, Equatable {
+public struct FindingRecord: Sendable {
     public var product: ProductID
     public var policy: String
     public var policyVersion: String
@@ -90,13 +90,6 @@ public struct FindingRecord: Sendable, Equatable {
         (f.message, f.evidence) = details()
         f.details = nil
         return f
-    }
-
-    public static func == (a: FindingRecord, b: FindingRecord) -> Bool {
-        let (x, y) = (a.detailed(), b.detailed())
-        return x.product == y.product && x.policy == y.policy && x.policyVersion == y.policyVersion && x.owner == y.owner
-            && x.severity == y.severity && x.target == y.target && x.result == y.result && x.message == y.message
-            && x.remediation == y.remediation && x.evidence == y.evidence && x.since == y.since && x.until == y.until
     }
 
     /// Same state: a re-evaluation giving this does not start a new period.

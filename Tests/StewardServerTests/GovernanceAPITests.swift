@@ -137,6 +137,23 @@ import Testing
         }
     }
 
+    @Test func aDomainSeesTheLoadingProblemsOfItsOwnPolicyFiles() async throws {
+        let council = try String(contentsOfFile: "policies/access-unused-grants.yaml", encoding: .utf8)
+        let dir = try policyDirectory(["access-unused-grants.yaml": council])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/domains/payments", withIntermediateDirectories: true)
+        try "id: payments-unused\nowner: payments\nextends: access-unused-grants\nparams:\n  maxUnused: P365D\n"
+            .write(toFile: dir + "/domains/payments/unused.yaml", atomically: true, encoding: .utf8)
+        try await TestApp.withApp({ $0.policyDirectory = dir }) { app, client in
+            let payments = try await client.json(.get, "/api/v1/domains/payments/policies", token: app.payments)
+            let problems = try #require(payments["problems"] as? [String])
+            #expect(problems.count == 1)
+            #expect(problems.first?.contains("domains/payments/unused.yaml:5:3: policy_loosens_global") == true)
+            let logistics = try await client.json(.get, "/api/v1/domains/logistics/policies", token: app.logistics)
+            #expect((logistics["problems"] as? [String])?.isEmpty == true)
+        }
+    }
+
     @Test func aBrokenPolicyIsRejectedWithDiagnosticsAndTheOthersKeepWorking() async throws {
         try await TestApp.withApp { app, client in
             let broken = "id: broken\ntitle: Broken\nseverity: high\nowner: council\nrule: product.tier == 'gold' &&\n"

@@ -78,8 +78,8 @@ actor Governance {
     /// the submission; answers the problems it would cause in other policies (a council change
     /// can make a domain's tightening loosen it), which are accepted but reported.
     func submit(owner: String, id: String, text: String, by caller: String) async throws -> [PolicyDiagnostic] {
-        let (candidate, others) = check([(Self.fileName(owner: owner, id: id), text)], expecting: [(owner, id)])
-        if !candidate.isEmpty { throw ServerError.rejectedPolicy(candidate) }
+        let (problems, others, _) = check([(Self.fileName(owner: owner, id: id), text)], expecting: [(owner, id)])
+        if !problems.isEmpty { throw ServerError.rejectedPolicy(problems) }
         try await store.savePolicy(PolicyRecord(id: id, owner: owner, text: text, submittedBy: caller, submittedAt: clock()))
         try await reload()
         try await markAll(domain: owner == "council" ? nil : DomainName(trusted: owner))
@@ -95,9 +95,11 @@ actor Governance {
         return true
     }
 
-    /// Diagnostics of `files` added to the current set: (theirs, new ones elsewhere). When
-    /// `expecting` is given, each file must declare that owner and id.
-    func check(_ files: [(name: String, text: String)], expecting: [(owner: String, id: String)]? = nil) -> ([PolicyDiagnostic], [PolicyDiagnostic]) {
+    /// The set with `files` added (replacing their namesakes), and its diagnostics: those of
+    /// `files`, and new ones elsewhere. When `expecting` is given, each file must declare that
+    /// owner and id.
+    private func check(_ files: [(name: String, text: String)], expecting: [(owner: String, id: String)]? = nil)
+        -> (own: [PolicyDiagnostic], elsewhere: [PolicyDiagnostic], set: PolicySet) {
         var own: [PolicyDiagnostic] = []
         for (index, file) in files.enumerated() {
             let identity = PolicyDocument.identity(of: file.text)
@@ -116,19 +118,20 @@ actor Governance {
         let names = Set(files.map(\.name))
         let known = Set(policies.diagnostics.map(\.description))
         own += candidate.diagnostics.filter { names.contains($0.file) }
-        return (own, candidate.diagnostics.filter { !names.contains($0.file) && !known.contains($0.description) })
+        return (own, candidate.diagnostics.filter { !names.contains($0.file) && !known.contains($0.description) }, candidate)
     }
 
-    /// The set `files` would give, for a dry run.
-    func candidate(_ files: [(name: String, text: String)]) -> PolicySet {
-        PolicySet(files: effectiveFiles(replacing: files))
+    /// Whether a policy file (submitted, or in the directory's `domains/<domain>/`) is a domain's.
+    static func isDomainFile(_ name: String, of domain: String) -> Bool {
+        name.contains("domains/\(domain)/")
     }
 
     /// Evaluates every product (of `domain`, if given) under the current set and under the set
     /// `files` would give, and answers (as JSON) the findings that would newly fail and newly
-    /// pass. Stores nothing.
+    /// pass. Stores nothing; throws `rejectedPolicy` if the files do not load.
     func dryRun(_ files: [(name: String, text: String)], domain: DomainName?) async throws -> String {
-        let proposed = candidate(files)
+        let (problems, _, proposed) = check(files)
+        if !problems.isEmpty { throw ServerError.rejectedPolicy(problems) }
         let now = clock()
         let waivers = activeWaivers
         func violates(_ f: Finding?) -> Bool { f?.result == .fail || f?.result == .error }

@@ -12,11 +12,14 @@ struct GovernanceService: Service {
     func run() async throws {
         try await cancelWhenGracefulShutdown {
             var nextSweep = ContinuousClock.now
+            // The server loaded the policies just before starting this service.
+            var loaded = true
             while !Task.isCancelled {
                 if ContinuousClock.now >= nextSweep {
                     nextSweep = .now + interval
                     do {
-                        try await governance.reload()
+                        if !loaded { try await governance.reload() }
+                        loaded = false
                         let (products, changed) = try await governance.evaluateAll()
                         logger.debug("policies evaluated", metadata: ["products": "\(products)", "changed": "\(changed)"])
                     } catch {
