@@ -52,6 +52,7 @@ let package = Package(
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ]),
         .target(name: "StewardReport", dependencies: ["StewardCore", "StewardStore"]),
+        .target(name: "StewardLineage", dependencies: ["StewardCore", "StewardStore"]),
         // Layer 3: the HTTP server and the agent.
         .target(name: "StewardAgent", dependencies: [
             "StewardCore", "StewardAPI",
@@ -61,7 +62,7 @@ let package = Package(
         ]),
         .target(name: "StewardServer", dependencies: [
             "StewardCore", "StewardAPI", "StewardStore", "StewardStoreSQLite", "StewardStorePostgres",
-            "StewardIngest", "StewardReport", "StewardAgent", "StewardPolicy",
+            "StewardIngest", "StewardReport", "StewardAgent", "StewardPolicy", "StewardLineage",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
@@ -80,6 +81,7 @@ let package = Package(
         .testTarget(name: "StewardCoreTests", dependencies: ["StewardCore"]),
         .testTarget(name: "StewardCELTests", dependencies: ["StewardCEL"], resources: [.copy("Conformance")]),
         .testTarget(name: "StewardPolicyTests", dependencies: ["StewardPolicy", "StewardCEL"]),
+        .testTarget(name: "StewardLineageTests", dependencies: ["StewardLineage"], resources: [.copy("Examples")]),
         .testTarget(name: "StewardIngestTests", dependencies: ["StewardIngest", "StewardAPI"]),
         .testTarget(name: "StewardStoreTests", dependencies: [
             "StewardStore", "StewardStoreSQLite", "StewardStorePostgres",
