@@ -60,4 +60,20 @@ public protocol Store: Sendable {
     func recordFindings(_ product: ProductID, _ findings: [FindingRecord], at time: Timestamp) async throws(StoreError) -> Int
     /// Findings in force at `query.asOf`, sorted by product, policy and target.
     func findings(_ query: FindingQuery) async throws(StoreError) -> [FindingRecord]
+
+    // MARK: Lineage
+
+    /// Stores OpenLineage events and what was read from them, atomically. Events already stored
+    /// (same bytes) are skipped; answers how many were new.
+    func appendLineage(_ write: LineageWrite) async throws(StoreError) -> Int
+    /// Job-dataset edges created after `seq`, in seq order (the graph index catches up with these).
+    func lineageEdges(after seq: Int64, limit: Int) async throws(StoreError) -> [LineageEdgeRecord]
+    func columnEdges(after seq: Int64, limit: Int) async throws(StoreError) -> [ColumnEdgeRecord]
+    /// The events of one run, by event time.
+    func lineageEvents(run: String) async throws(StoreError) -> [LineageEventRecord]
+    /// Every kept schema version of a dataset, oldest first.
+    func schemaVersions(_ dataset: DatasetRef) async throws(StoreError) -> [SchemaVersionRecord]
+    /// Claims a namespace for a domain unless another domain holds it; answers the holder.
+    func claimNamespace(_ claim: NamespaceClaim) async throws(StoreError) -> NamespaceClaim
+    func namespaceClaims() async throws(StoreError) -> [NamespaceClaim]
 }

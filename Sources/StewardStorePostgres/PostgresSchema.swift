@@ -76,5 +76,40 @@ enum PostgresSchema {
             "CREATE INDEX findings_by_product_time ON findings (domain, product, valid_from)",
             "CREATE INDEX findings_by_policy_time ON findings (policy, valid_from)",
         ],
+        [
+            """
+            CREATE TABLE lineage_events (
+                id BIGSERIAL PRIMARY KEY, hash BIGINT NOT NULL UNIQUE, kind TEXT NOT NULL, event_type TEXT,
+                event_time BIGINT NOT NULL, run_id TEXT, job_namespace TEXT, job_name TEXT, domain TEXT,
+                received_at BIGINT NOT NULL, body TEXT NOT NULL)
+            """,
+            "CREATE INDEX lineage_events_by_run ON lineage_events (run_id, event_time) WHERE run_id IS NOT NULL",
+            """
+            CREATE TABLE lineage_runs (
+                run_id TEXT PRIMARY KEY, job_namespace TEXT NOT NULL, job_name TEXT NOT NULL, state TEXT NOT NULL,
+                state_time BIGINT NOT NULL)
+            """,
+            """
+            CREATE TABLE lineage_edges (
+                seq BIGSERIAL PRIMARY KEY, job_namespace TEXT NOT NULL, job_name TEXT NOT NULL,
+                dataset_namespace TEXT NOT NULL, dataset_name TEXT NOT NULL, direction TEXT NOT NULL, domain TEXT,
+                UNIQUE (job_namespace, job_name, dataset_namespace, dataset_name, direction))
+            """,
+            """
+            CREATE TABLE lineage_column_edges (
+                seq BIGSERIAL PRIMARY KEY, output_namespace TEXT NOT NULL, output_name TEXT NOT NULL, output_field TEXT NOT NULL,
+                input_namespace TEXT NOT NULL, input_name TEXT NOT NULL, input_field TEXT NOT NULL, transformations TEXT NOT NULL,
+                UNIQUE (output_namespace, output_name, output_field, input_namespace, input_name, input_field))
+            """,
+            """
+            CREATE TABLE lineage_schemas (
+                namespace TEXT NOT NULL, name TEXT NOT NULL, version INT NOT NULL, fields TEXT NOT NULL,
+                seen_at BIGINT NOT NULL, PRIMARY KEY (namespace, name, version))
+            """,
+            """
+            CREATE TABLE lineage_namespaces (
+                namespace TEXT PRIMARY KEY, domain TEXT NOT NULL, claimed_by TEXT NOT NULL, claimed_at BIGINT NOT NULL)
+            """,
+        ],
     ]
 }
