@@ -7,6 +7,7 @@ import StewardStore
 /// reloads from the store before answering 422 (see `Ingestor`).
 public final class Catalog: Sendable {
     private let entries = Mutex<[ProductID: CatalogEntry]>([:])
+    private let reloads = Atomic<Int>(0)
 
     public init() {}
 
@@ -15,7 +16,13 @@ public final class Catalog: Sendable {
         var map: [ProductID: CatalogEntry] = [:]
         for entry in all { map[entry.descriptor.id] = entry }
         entries.withLock { $0 = map }
+        reloads.add(1, ordering: .releasing)
     }
+
+    /// Grows with every reload, so indexes built from the catalog know when to rebuild.
+    public var generation: Int { reloads.load(ordering: .acquiring) }
+
+    public var descriptors: [ProductDescriptor] { entries.withLock { $0.values.map(\.descriptor) } }
 
     public func entry(_ id: ProductID) -> CatalogEntry? {
         entries.withLock { $0[id] }

@@ -11,6 +11,7 @@ public enum LineageError: Error, Sendable, Equatable {
     /// The event writes to datasets another domain owns.
     case foreignDataset(dataset: String, owner: String)
     case tooManyEvents(limit: Int)
+    case eventTooLarge(bytes: Int, limit: Int)
 
     public var code: String {
         switch self {
@@ -19,6 +20,7 @@ public enum LineageError: Error, Sendable, Equatable {
         case .invalid: "lineage_invalid_event"
         case .foreignDataset: "lineage_forbidden_dataset"
         case .tooManyEvents: "lineage_too_many_events"
+        case .eventTooLarge: "lineage_event_too_large"
         }
     }
 
@@ -32,6 +34,8 @@ public enum LineageError: Error, Sendable, Equatable {
         case .foreignDataset(let dataset, let owner):
             "The event writes to dataset \(dataset), which domain \(owner) owns; a domain may write only to its own datasets or to ones nobody owns."
         case .tooManyEvents(let limit): "A batch holds at most \(limit) events; split it."
+        case .eventTooLarge(let bytes, let limit):
+            "The event is \(bytes) bytes; one event may be at most \(limit) bytes (raise --max-lineage-event-bytes, or trim large facets)."
         }
     }
 

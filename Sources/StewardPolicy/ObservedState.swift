@@ -8,6 +8,23 @@ public struct ObservedState: Sendable {
     public struct Usage: Sendable { public var dataset, consumer: String; public var reads: Int64; public var lastReadAt: Timestamp }
     public struct Grant: Sendable { public var dataset, grantee: String; public var privileges: [String] }
     public struct PII: Sendable { public var dataset, column, detector: String; public var matchRatio: Double }
+    /// A column whose observed schema (agent scan or lineage schema facet) differs from the descriptor.
+    public struct Drift: Sendable, Equatable {
+        public enum Change: String, Sendable { case added, removed, retyped }
+        public var dataset, column: String
+        public var change: Change
+        public var declaredType, observedType: String?
+        public init(dataset: String, column: String, change: Change, declaredType: String?, observedType: String?) {
+            self.dataset = dataset; self.column = column; self.change = change; self.declaredType = declaredType; self.observedType = observedType
+        }
+    }
+    /// A tag reaching a column of this product along column lineage from an upstream column.
+    public struct PropagatedTag: Sendable, Equatable {
+        public var dataset, column, tag, from: String
+        public init(dataset: String, column: String, tag: String, from: String) {
+            self.dataset = dataset; self.column = column; self.tag = tag; self.from = from
+        }
+    }
 
     /// The oldest freshness across datasets: the product is as fresh as its stalest dataset.
     public var lastUpdatedAt: Timestamp?
@@ -18,6 +35,8 @@ public struct ObservedState: Sendable {
     public var oldestRecordAt: Timestamp?
     /// Sum over datasets.
     public var rowCount: Int64?
+    public var schemaDrift: [Drift] = []
+    public var propagatedTags: [PropagatedTag] = []
 
     public init() {}
 
@@ -68,7 +87,36 @@ public struct ObservedState: Sendable {
         put("pii", .list(pii.map { p in
             object(["dataset": .string(p.dataset), "column": .string(p.column), "detector": .string(p.detector), "matchRatio": .double(p.matchRatio)])
         }))
+        put("schemaDrift", .list(schemaDrift.map { d in
+            object(["dataset": .string(d.dataset), "column": .string(d.column), "change": .string(d.change.rawValue),
+                    "declaredType": .string(d.declaredType ?? ""), "observedType": .string(d.observedType ?? "")])
+        }))
+        put("propagatedTags", .list(propagatedTags.map { t in
+            object(["dataset": .string(t.dataset), "column": .string(t.column), "tag": .string(t.tag), "from": .string(t.from)])
+        }))
         return .map(m)
+    }
+
+    /// Compares observed columns with declared ones (types case-insensitively). Datasets that
+    /// declare no columns have nothing to drift from.
+    public static func drift(dataset: String, declared: [ProductDescriptor.Column]?, observed: [(name: String, type: String)]) -> [Drift] {
+        guard let declared, !declared.isEmpty else { return [] }
+        var out: [Drift] = []
+        let seen = Dictionary(observed.map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
+        for c in declared {
+            guard let type = seen[c.name] else {
+                out.append(Drift(dataset: dataset, column: c.name, change: .removed, declaredType: c.type, observedType: nil))
+                continue
+            }
+            if !type.isEmpty && type.lowercased() != c.type.lowercased() {
+                out.append(Drift(dataset: dataset, column: c.name, change: .retyped, declaredType: c.type, observedType: type))
+            }
+        }
+        let names = Set(declared.map(\.name))
+        for c in observed where !names.contains(c.name) {
+            out.append(Drift(dataset: dataset, column: c.name, change: .added, declaredType: nil, observedType: c.type))
+        }
+        return out
     }
 
     private func object(_ fields: [String: Value]) -> Value {

@@ -26,6 +26,9 @@ public indirect enum Schema: Sendable {
         "pii": .list(.object(["dataset": .string, "column": .string, "detector": .string, "matchRatio": .double])),
         "oldestRecordAt": .timestamp, "oldestRecordAge": .duration,
         "rowCount": .int,
+        "schemaDrift": .list(.object(["dataset": .string, "column": .string, "change": .string,
+                                      "declaredType": .string, "observedType": .string])),
+        "propagatedTags": .list(.object(["dataset": .string, "column": .string, "tag": .string, "from": .string])),
     ])
 
     /// The variables of a policy with the given target and parameters.

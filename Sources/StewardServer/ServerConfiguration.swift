@@ -15,6 +15,10 @@ public struct ServerConfiguration: Sendable {
     /// How often every product is re-evaluated (time-based rules, waiver expiry, other replicas' changes).
     public var evaluationInterval: Duration = .seconds(60)
     public var maxBodyBytes = 16 * 1024 * 1024
+    /// One OpenLineage event above this is refused (a batch is bounded by `maxBodyBytes`).
+    public var maxLineageEventBytes = 1024 * 1024
+    /// Also check input-dataset facets against their schemas (upstream checks them only when asked).
+    public var strictInputFacets = false
     public var logLevel: Logger.Level = .info
 
     public init() {}

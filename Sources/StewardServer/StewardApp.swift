@@ -4,6 +4,7 @@ import Logging
 import ServiceLifecycle
 import StewardCore
 import StewardIngest
+import StewardLineage
 import StewardStore
 import StewardStorePostgres
 import StewardStoreSQLite
@@ -28,7 +29,8 @@ public enum StewardApp {
     }
 
     /// All routes. Tests build the same router around their own store.
-    static func router(store: any Store, catalog: Catalog, governance: Governance, configuration: ServerConfiguration) -> Router<StewardContext> {
+    static func router(store: any Store, catalog: Catalog, lineage: LineageIndex, governance: Governance,
+                       configuration: ServerConfiguration) -> Router<StewardContext> {
         let router = Router(context: StewardContext.self)
         router.add(middleware: ErrorBodyMiddleware())
         router.add(middleware: LogRequestsMiddleware(.debug))
@@ -44,6 +46,10 @@ public enum StewardApp {
         PolicyRoutes(governance: governance, maxBodyBytes: configuration.maxBodyBytes).add(to: api)
         WaiverRoutes(governance: governance, store: store).add(to: api)
         ComplianceRoutes(store: store).add(to: api)
+        LineageRoutes(ingest: LineageIngest(index: lineage, ingestor: ingestor, governance: governance,
+                                            reader: EventReader(validateInputFacets: configuration.strictInputFacets),
+                                            maxEventBytes: configuration.maxLineageEventBytes),
+                      maxBodyBytes: configuration.maxBodyBytes).add(to: api)
         return router
     }
 
@@ -74,10 +80,11 @@ public enum StewardApp {
         }
         let catalog = Catalog()
         try await catalog.reload(from: store)
-        let governance = Governance(store: store, policyDirectory: configuration.policyDirectory, logger: logger)
+        let lineage = LineageIndex(store: store, catalog: catalog)
+        let governance = Governance(store: store, policyDirectory: configuration.policyDirectory, logger: logger, lineage: lineage)
         try await governance.reload()
         let policyCount = await governance.policies.policies.count
-        let router = router(store: store, catalog: catalog, governance: governance, configuration: configuration)
+        let router = router(store: store, catalog: catalog, lineage: lineage, governance: governance, configuration: configuration)
         var services: [any Service] = [GovernanceService(governance: governance, interval: configuration.evaluationInterval, logger: logger)]
         if configuration.demo {
             let host = configuration.host == "0.0.0.0" ? "127.0.0.1" : configuration.host

@@ -102,9 +102,12 @@ public struct LineageEventRecord: Sendable, Equatable {
     public var eventType: String?
     public var eventTime: Timestamp
     public var receivedAt: Timestamp
+    /// The domain of the token that sent it (nil for admin tokens).
+    public var domain: String?
     public var body: String
-    public init(kind: String, eventType: String?, eventTime: Timestamp, receivedAt: Timestamp, body: String) {
-        self.kind = kind; self.eventType = eventType; self.eventTime = eventTime; self.receivedAt = receivedAt; self.body = body
+    public init(kind: String, eventType: String?, eventTime: Timestamp, receivedAt: Timestamp, domain: String?, body: String) {
+        self.kind = kind; self.eventType = eventType; self.eventTime = eventTime; self.receivedAt = receivedAt
+        self.domain = domain; self.body = body
     }
 }
 

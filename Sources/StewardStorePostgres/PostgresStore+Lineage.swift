@@ -106,11 +106,11 @@ extension PostgresStore {
 
     public func lineageEvents(run: String) async throws(StoreError) -> [LineageEventRecord] {
         try await rows("""
-            SELECT kind, event_type, event_time, received_at, body FROM lineage_events WHERE run_id = \(run) ORDER BY event_time, id
+            SELECT kind, event_type, event_time, received_at, domain, body FROM lineage_events WHERE run_id = \(run) ORDER BY event_time, id
             """).map { row throws(StoreError) in
-            let (k, t, et, ra, b) = try Self.decode(row, (String, String?, Int64, Int64, String).self)
+            let (k, t, et, ra, d, b) = try Self.decode(row, (String, String?, Int64, Int64, String?, String).self)
             return LineageEventRecord(kind: k, eventType: t, eventTime: Timestamp(microseconds: et),
-                                      receivedAt: Timestamp(microseconds: ra), body: b)
+                                      receivedAt: Timestamp(microseconds: ra), domain: d, body: b)
         }
     }
 

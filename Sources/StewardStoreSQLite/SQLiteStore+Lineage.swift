@@ -101,7 +101,7 @@ extension SQLiteStore {
     public func lineageEvents(run: String) async throws(StoreError) -> [LineageEventRecord] {
         try await query(reader, "SELECT * FROM lineage_events WHERE run_id = ? ORDER BY event_time, id", [.text(run)]).map { r in
             LineageEventRecord(kind: r.text("kind"), eventType: r.optionalText("event_type"), eventTime: r.time("event_time"),
-                               receivedAt: r.time("received_at"), body: r.text("body"))
+                               receivedAt: r.time("received_at"), domain: r.optionalText("domain"), body: r.text("body"))
         }
     }
 

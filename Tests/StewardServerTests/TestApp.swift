@@ -35,10 +35,12 @@ struct TestApp: Sendable {
         config.dataDirectory = dir
         configure(&config)
         let clock = TestClock()
+        let catalog = Catalog()
+        let lineage = LineageIndex(store: store, catalog: catalog)
         let governance = Governance(store: store, policyDirectory: config.policyDirectory, logger: Logger(label: "test"),
-                                    clock: { clock.now })
+                                    lineage: lineage, clock: { clock.now })
         try await governance.reload()
-        let router = StewardApp.router(store: store, catalog: Catalog(), governance: governance, configuration: config)
+        let router = StewardApp.router(store: store, catalog: catalog, lineage: lineage, governance: governance, configuration: config)
         let app = TestApp(
             store: store, governance: governance, clock: clock,
             routes: router.routes.map { ($0.method.rawValue, $0.path.description) },

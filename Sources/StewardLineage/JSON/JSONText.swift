@@ -1,8 +1,8 @@
 import StewardCore
 
 /// Writes a parsed value back as compact JSON (for the parts of an event stored apart from it).
-enum JSONText {
-    static func encode(_ value: JSONValue) -> String {
+public enum JSONText {
+    public static func encode(_ value: JSONValue) -> String {
         var w = JSONWriter()
         write(value, to: &w)
         return w.output

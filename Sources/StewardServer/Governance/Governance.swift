@@ -16,6 +16,8 @@ actor Governance {
     let policyDirectory: String?
     let logger: Logger
     let clock: @Sendable () -> Timestamp
+    /// Adds schema drift and propagated PII tags to the policy input.
+    let lineage: LineageIndex?
     private var directoryFiles: [(name: String, text: String)] = []
     private var stored: [PolicyRecord] = []
     private(set) var policies = PolicySet()
@@ -23,8 +25,10 @@ actor Governance {
     private var dirty = Set<ProductID>()
     private var warnedNoDirectory = false
 
-    init(store: any Store, policyDirectory: String?, logger: Logger, clock: @escaping @Sendable () -> Timestamp = { .now }) {
+    init(store: any Store, policyDirectory: String?, logger: Logger, lineage: LineageIndex? = nil,
+         clock: @escaping @Sendable () -> Timestamp = { .now }) {
         self.store = store
+        self.lineage = lineage
         self.policyDirectory = policyDirectory
         self.logger = logger
         self.clock = clock
@@ -216,7 +220,9 @@ actor Governance {
 
     func input(for descriptor: ProductDescriptor, now: Timestamp) async throws -> PolicyInput {
         let latest = try await store.latest(descriptor.id, asOf: nil)
-        return PolicyInput(descriptor: descriptor, observed: ObservedState(latest: latest), now: now)
+        var observed = ObservedState(latest: latest)
+        try await lineage?.addFacts(to: &observed, descriptor: descriptor, latest: latest)
+        return PolicyInput(descriptor: descriptor, observed: observed, now: now)
     }
 
     /// Evaluates every product (of one domain, if given).

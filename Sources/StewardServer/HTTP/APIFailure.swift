@@ -5,6 +5,7 @@ import NIOCore
 import StewardAPI
 import StewardCore
 import StewardIngest
+import StewardLineage
 import StewardPolicy
 import StewardStore
 
@@ -37,6 +38,13 @@ struct APIFailure: Error {
             case .malformedBody, .invalidBatch, .invalidDescriptor: .badRequest
             case .unknownTargets: .unprocessableContent
             case .unsupportedMediaType: .unsupportedMediaType
+            }
+            self.init(status: status, code: e.code, message: e.message, details: e.details)
+        case let e as LineageError:
+            let status: HTTPResponse.Status = switch e {
+            case .malformed, .unknownEventType, .invalid, .tooManyEvents: .badRequest
+            case .foreignDataset: .forbidden
+            case .eventTooLarge: .contentTooLarge
             }
             self.init(status: status, code: e.code, message: e.message, details: e.details)
         case let e as StoreError:

@@ -300,6 +300,81 @@ enum OpenAPIDocument {
             "200": {description: Revoked., content: {application/json: {schema: {$ref: "#/components/schemas/Waiver"}}}}
             "403": {$ref: "#/components/responses/Error"}
             "404": {$ref: "#/components/responses/Error"}
+      /api/v1/lineage:
+        post:
+          summary: One OpenLineage event (RunEvent, DatasetEvent or JobEvent; 2-0-2, or 1.x without schemaURL). An agent may write outputs only to datasets its domain owns or nobody owns.
+          requestBody: {required: true, content: {application/json: {schema: {$ref: "https://openlineage.io/spec/2-0-2/OpenLineage.json"}}}}
+          responses:
+            "200": {description: Stored (duplicate true when the same event was already stored).}
+            "400": {$ref: "#/components/responses/Error"}
+            "403": {$ref: "#/components/responses/Error"}
+            "413": {$ref: "#/components/responses/Error"}
+        get:
+          summary: "The lineage graph around a dataset: ?dataset=NAMESPACE:NAME&depth=N&direction=upstream|downstream|both (nodes, edges), or Marquez's ?nodeId=dataset:NAMESPACE:NAME&depth=N (graph)."
+          parameters:
+            - {name: dataset, in: query, schema: {type: string}}
+            - {name: nodeId, in: query, schema: {type: string}}
+            - {name: depth, in: query, schema: {type: integer, minimum: 1, maximum: 100}, description: job hops; 5 by default, 20 for nodeId}
+            - {name: direction, in: query, schema: {type: string, enum: [upstream, downstream, both]}}
+          responses:
+            "200": {description: The subgraph.}
+            "404": {$ref: "#/components/responses/Error"}
+      /api/v1/lineage/batch:
+        post:
+          summary: A JSON array of OpenLineage events (or {"events":[...]}). Answers success or partial_success with each failed event's index, reason and whether a retry could help, as the OpenLineage OpenAPI says; 400/403 when no event was accepted.
+          requestBody: {required: true, content: {application/json: {schema: {type: array, items: {$ref: "https://openlineage.io/spec/2-0-2/OpenLineage.json"}}}}}
+          responses:
+            "200": {description: Processing details (status, summary, failed_events).}
+            "400": {$ref: "#/components/responses/Error"}
+            "403": {$ref: "#/components/responses/Error"}
+      /api/v1/lineage/runs/{run}:
+        get:
+          summary: A run's state and its events (transitions) verbatim; an agent token sees only its domain's.
+          parameters:
+            - {name: run, in: path, required: true, schema: {type: string, format: uuid}}
+          responses:
+            "200": {description: The run.}
+            "404": {$ref: "#/components/responses/Error"}
+      /api/v1/lineage/schemas:
+        get:
+          summary: Every version of a dataset's schema facet, oldest first.
+          parameters:
+            - {name: dataset, in: query, required: true, schema: {type: string}}
+          responses:
+            "200": {description: Schema versions.}
+      /api/v1/column-lineage:
+        get:
+          summary: Upstream and downstream columns of one column, with declared and propagated tags (PII follows column lineage).
+          parameters:
+            - {name: dataset, in: query, required: true, schema: {type: string}}
+            - {name: column, in: query, required: true, schema: {type: string}}
+            - {name: depth, in: query, schema: {type: integer, minimum: 1, maximum: 100}}
+          responses:
+            "200": {description: Columns and edges.}
+            "404": {$ref: "#/components/responses/Error"}
+      /api/v1/impact:
+        get:
+          summary: Downstream data products of a dataset, with domain, owner, on-call and the shortest path to each.
+          parameters:
+            - {name: dataset, in: query, required: true, schema: {type: string}}
+          responses:
+            "200": {description: Affected products, nearest first.}
+            "404": {$ref: "#/components/responses/Error"}
+      /api/v1/domains/{domain}/namespaces:
+        post:
+          summary: Claim a whole dataset namespace for a domain (its agent or an admin); 409 if another domain holds it.
+          parameters:
+            - {name: domain, in: path, required: true, schema: {type: string}}
+          requestBody: {required: true, content: {application/json: {schema: {type: object, required: [namespace], properties: {namespace: {type: string}}}}}}
+          responses:
+            "200": {description: Claimed.}
+            "403": {$ref: "#/components/responses/Error"}
+            "409": {$ref: "#/components/responses/Error"}
+      /api/v1/namespaces:
+        get:
+          summary: Claimed namespaces and their domains.
+          responses:
+            "200": {description: Claims.}
       /api/v1/compliance:
         get:
           summary: Compliance of the whole mesh, per domain (an agent token sees its own domain).

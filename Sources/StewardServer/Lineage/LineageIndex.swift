@@ -1,0 +1,84 @@
+import Foundation
+import Synchronization
+import StewardCore
+import StewardIngest
+import StewardLineage
+import StewardPolicy
+import StewardStore
+
+/// The lineage graph plus who owns which dataset, shared by ingest, the graph routes and policy
+/// evaluation. Ownership is rebuilt only when the catalog reloads or a namespace claim changes.
+final class LineageIndex: Sendable {
+    let store: any Store
+    let catalog: Catalog
+    let graph = LineageGraph()
+    private let cached = Mutex<(generation: Int, claims: [NamespaceClaim], ownership: Ownership)?>(nil)
+
+    init(store: any Store, catalog: Catalog) {
+        self.store = store
+        self.catalog = catalog
+    }
+
+    /// Current ownership; claims are read each time (one small query) since any replica may add one.
+    func ownership() async throws(StoreError) -> Ownership {
+        let claims = try await store.namespaceClaims()
+        let generation = catalog.generation
+        if let c = cached.withLock({ $0 }), c.generation == generation, c.claims == claims { return c.ownership }
+        let ownership = Ownership(products: catalog.descriptors, namespaces: claims)
+        cached.withLock { $0 = (generation, claims, ownership) }
+        return ownership
+    }
+
+    /// The graph with every edge stored so far, by this or any other replica.
+    func current() async throws(StoreError) -> LineageGraph {
+        try await graph.catchUp(from: store)
+        return graph
+    }
+
+    /// Declared tags of a column, from the descriptor of the product that holds its dataset.
+    func declaredTags(_ column: ColumnRef, _ ownership: Ownership) -> [String] {
+        guard let id = ownership.product(of: column.dataset), let product = catalog.entry(id)?.descriptor else { return [] }
+        let dataset = product.datasets.first { $0.namespace == column.dataset.namespace && $0.name == column.dataset.name }
+        return dataset?.columns?.first { $0.name == column.field }?.tags ?? []
+    }
+
+    /// PII tags reaching `dataset`'s columns from upstream columns, each with the column it came from.
+    func propagatedTags(_ dataset: DatasetRef, _ ownership: Ownership) -> [ObservedState.PropagatedTag] {
+        var out: [ObservedState.PropagatedTag] = []
+        for (column, upstream) in graph.upstreamColumns(of: dataset).sorted(by: { $0.key < $1.key }) {
+            for source in upstream {
+                for tag in declaredTags(source, ownership) where tag.hasPrefix("pii") {
+                    out.append(.init(dataset: dataset.name, column: column, tag: tag, from: source.description))
+                }
+            }
+        }
+        return out
+    }
+
+    /// Lineage facts for the policy input: schema drift against the newest lineage schema facet
+    /// (when newer than the agent's own schema scan) and propagated PII tags.
+    func addFacts(to observed: inout ObservedState, descriptor: ProductDescriptor, latest: [StoredObservation]) async throws(StoreError) {
+        let ownership = try await ownership()
+        _ = try await current()
+        for d in descriptor.datasets {
+            let ref = DatasetRef(namespace: d.namespace, name: d.name)
+            let scan = latest.last { $0.kind == .schema && $0.dataset == ref }
+            var columns: [(name: String, type: String)]?
+            var seenAt = scan?.observedAt
+            if let scan { columns = Self.columns(scan.payload, key: "columns") }
+            if let version = try await store.schemaVersions(ref).last, seenAt.map({ version.seenAt > $0 }) ?? true {
+                columns = Self.columns(#"{"columns":\#(version.fields)}"#, key: "columns")
+                seenAt = version.seenAt
+            }
+            if let columns { observed.schemaDrift += ObservedState.drift(dataset: d.name, declared: d.columns, observed: columns) }
+            observed.propagatedTags += propagatedTags(ref, ownership)
+        }
+    }
+
+    private static func columns(_ json: String, key: String) -> [(name: String, type: String)] {
+        let object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any]
+        return (object?[key] as? [[String: Any]] ?? []).compactMap { c in
+            (c["name"] as? String).map { ($0, c["type"] as? String ?? "") }
+        }
+    }
+}

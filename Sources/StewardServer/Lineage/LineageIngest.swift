@@ -1,0 +1,69 @@
+import StewardCore
+import StewardIngest
+import StewardLineage
+import StewardStore
+
+/// `POST /api/v1/lineage[/batch]`: parse, validate each event, check the writer may write its
+/// outputs, store the accepted events in one transaction, then record what they tell about
+/// registered products as observations. A refused event stores nothing of itself.
+struct LineageIngest: Sendable {
+    let index: LineageIndex
+    let ingestor: Ingestor
+    let governance: Governance
+    let reader: EventReader
+    /// One event above this is refused (the body limit still bounds the whole batch).
+    let maxEventBytes: Int
+
+    static let maxEvents = 10_000
+
+    struct Outcome {
+        var received = 0
+        var stored = 0
+        var failures: [(index: Int, error: LineageError)] = []
+    }
+
+    /// `events` are the parsed elements with their verbatim text.
+    func ingest(_ events: [(value: JSONValue, raw: String)], writer domain: DomainName?, receivedAt: Timestamp) async throws -> Outcome {
+        var outcome = Outcome(received: events.count)
+        guard events.count <= Self.maxEvents else { throw LineageError.tooManyEvents(limit: Self.maxEvents) }
+        let ownership = try await index.ownership()
+        var write = LineageWrite()
+        var observations: [Observation] = []
+        var touched = Set<ProductID>()
+        for (i, e) in events.enumerated() {
+            do throws(LineageError) {
+                if e.raw.utf8.count > maxEventBytes {
+                    throw .eventTooLarge(bytes: e.raw.utf8.count, limit: maxEventBytes)
+                }
+                let event = try reader.read(e.value, raw: e.raw)
+                if let refusal = ownership.refusal(event, writer: domain) { throw refusal }
+                EventRows.add(event, domain: domain?.rawValue, receivedAt: receivedAt, to: &write)
+                observations += DerivedObservations.of(event, ownership: ownership, writer: domain)
+                for d in event.inputs + event.outputs { if let p = ownership.product(of: d.ref) { touched.insert(p) } }
+            } catch {
+                outcome.failures.append((i, error))
+            }
+        }
+        guard !write.events.isEmpty else { return outcome }
+        outcome.stored = try await index.store.appendLineage(write)
+        try await record(observations, batchKey: write.events.map(\.hash))
+        await governance.changed(touched)
+        return outcome
+    }
+
+    /// Stores derived observations as one batch per domain. The batch id comes from the events'
+    /// hashes, so a resent request records nothing twice.
+    private func record(_ observations: [Observation], batchKey: [Int64]) async throws {
+        guard !observations.isEmpty else { return }
+        let key = EventRows.hash(batchKey.map(String.init).joined(separator: ","))
+        let byDomain = Dictionary(grouping: observations) { $0.product!.domain }
+        for (domain, list) in byDomain.sorted(by: { $0.key < $1.key }) {
+            for (n, start) in stride(from: 0, to: list.count, by: ObservationBatch.maxObservations).enumerated() {
+                let chunk = Array(list[start..<min(start + ObservationBatch.maxObservations, list.count)])
+                let id = "openlineage-\(String(UInt64(bitPattern: key), radix: 16))-\(n)"
+                _ = try await ingestor.ingest(ObservationBatch(batchId: id, domain: domain, agentID: "openlineage", agentVersion: "",
+                                                               observations: chunk), receivedAt: .now)
+            }
+        }
+    }
+}

@@ -1,0 +1,194 @@
+import StewardCore
+import StewardIngest
+import StewardLineage
+import StewardStore
+
+/// Response bodies of the lineage routes, written directly (graphs can hold thousands of nodes).
+enum LineageJSON {
+    static func datasetFields(_ d: DatasetRef, _ ownership: Ownership, to w: inout JSONWriter) {
+        w.field("namespace", d.namespace)
+        w.field("name", d.name)
+        if let p = ownership.product(of: d) { w.field("product", p.description) } else { w.key("product"); w.null() }
+        if let o = ownership.owner(of: d) { w.field("domain", o.rawValue) } else { w.key("domain"); w.null() }
+    }
+
+    static func subgraph(_ g: Subgraph, start: DatasetRef, depth: Int, direction: LineageDirection, _ ownership: Ownership) -> String {
+        var w = JSONWriter(capacity: 256 + (g.datasets.count + g.jobs.count) * 160 + g.edges.count * 120)
+        w.beginObject()
+        w.field("dataset", LineageNode.dataset(start).description)
+        w.field("depth", depth)
+        w.field("direction", direction.rawValue)
+        w.key("nodes")
+        w.beginArray()
+        for d in g.datasets {
+            w.beginObject(); w.field("id", LineageNode.dataset(d).description); w.field("type", "DATASET")
+            datasetFields(d, ownership, to: &w); w.endObject()
+        }
+        for (j, domain) in g.jobs {
+            w.beginObject(); w.field("id", LineageNode.job(j).description); w.field("type", "JOB")
+            w.field("namespace", j.namespace); w.field("name", j.name)
+            if let domain { w.field("domain", domain) } else { w.key("domain"); w.null() }
+            w.endObject()
+        }
+        w.endArray()
+        w.key("edges")
+        w.beginArray()
+        for e in g.edges {
+            w.beginObject(); w.field("origin", e.from.description); w.field("destination", e.to.description); w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+        return w.output
+    }
+
+    /// Marquez's lineage shape: `{"graph": [{"id", "type", "data", "inEdges", "outEdges"}]}`.
+    static func marquez(_ g: Subgraph, _ ownership: Ownership) -> String {
+        var inEdges: [String: [String]] = [:], outEdges: [String: [String]] = [:]
+        for e in g.edges {
+            outEdges[e.from.description, default: []].append(e.to.description)
+            inEdges[e.to.description, default: []].append(e.from.description)
+        }
+        var w = JSONWriter(capacity: 256 + (g.datasets.count + g.jobs.count) * 300)
+        func edges(_ id: String) {
+            w.key("inEdges"); w.beginArray()
+            for o in inEdges[id] ?? [] { w.beginObject(); w.field("origin", o); w.field("destination", id); w.endObject() }
+            w.endArray()
+            w.key("outEdges"); w.beginArray()
+            for d in outEdges[id] ?? [] { w.beginObject(); w.field("origin", id); w.field("destination", d); w.endObject() }
+            w.endArray()
+        }
+        w.beginObject()
+        w.key("graph")
+        w.beginArray()
+        for d in g.datasets {
+            let id = LineageNode.dataset(d).description
+            w.beginObject(); w.field("id", id); w.field("type", "DATASET")
+            w.key("data"); w.beginObject(); w.field("type", "DATASET"); datasetFields(d, ownership, to: &w); w.endObject()
+            edges(id); w.endObject()
+        }
+        for (j, domain) in g.jobs {
+            let id = LineageNode.job(j).description
+            w.beginObject(); w.field("id", id); w.field("type", "JOB")
+            w.key("data"); w.beginObject(); w.field("type", "JOB"); w.field("namespace", j.namespace); w.field("name", j.name)
+            if let domain { w.field("domain", domain) } else { w.key("domain"); w.null() }
+            w.endObject()
+            edges(id); w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+        return w.output
+    }
+
+    static func columns(_ g: ColumnSubgraph, start: ColumnRef, index: LineageIndex, _ ownership: Ownership) -> String {
+        var w = JSONWriter(capacity: 256 + g.columns.count * 200 + g.edges.count * 200)
+        w.beginObject()
+        w.field("column", start.description)
+        w.key("columns")
+        w.beginArray()
+        for c in g.columns {
+            w.beginObject()
+            w.field("id", c.description)
+            w.field("dataset", LineageNode.dataset(c.dataset).description)
+            w.field("field", c.field)
+            if let p = ownership.product(of: c.dataset) { w.field("product", p.description) } else { w.key("product"); w.null() }
+            w.key("tags"); w.beginArray(); for t in index.declaredTags(c, ownership) { w.value(t) }; w.endArray()
+            w.key("propagatedTags"); w.beginArray()
+            for t in index.propagatedTags(c.dataset, ownership) where t.column == c.field {
+                w.beginObject(); w.field("tag", t.tag); w.field("from", t.from); w.endObject()
+            }
+            w.endArray()
+            w.endObject()
+        }
+        w.endArray()
+        w.key("edges")
+        w.beginArray()
+        for e in g.edges {
+            w.beginObject(); w.field("from", e.from.description); w.field("to", e.to.description)
+            w.key("transformations"); w.raw(e.transformations); w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+        return w.output
+    }
+
+    /// Downstream products other than the source's own, nearest first, each with the path to it.
+    static func impact(start: DatasetRef, reached: [(dataset: DatasetRef, path: [LineageNode])], catalog: Catalog, _ ownership: Ownership) -> String {
+        let own = ownership.product(of: start)
+        var seen = Set<ProductID>()
+        var w = JSONWriter(capacity: 512 + reached.count * 64)
+        w.beginObject()
+        w.field("dataset", LineageNode.dataset(start).description)
+        if let own { w.field("product", own.description) } else { w.key("product"); w.null() }
+        w.field("downstreamDatasets", reached.count)
+        w.key("products")
+        w.beginArray()
+        var domains = Set<String>()
+        for (d, path) in reached {
+            guard let id = ownership.product(of: d), id != own, seen.insert(id).inserted else { continue }
+            domains.insert(id.domain.rawValue)
+            let p = catalog.entry(id)?.descriptor
+            w.beginObject()
+            w.field("product", id.description)
+            w.field("domain", id.domain.rawValue)
+            w.field("owner", p?.owner ?? "")
+            if let oncall = p?.oncall { w.field("oncall", oncall) } else { w.key("oncall"); w.null() }
+            if let tier = p?.tier { w.field("tier", tier.rawValue) }
+            w.field("dataset", LineageNode.dataset(d).description)
+            w.field("distance", path.count / 2)
+            w.key("path"); w.beginArray(); for n in path { w.value(n.description) }; w.endArray()
+            w.endObject()
+        }
+        w.endArray()
+        w.key("domains"); w.beginArray(); for d in domains.sorted() { w.value(d) }; w.endArray()
+        w.endObject()
+        return w.output
+    }
+
+    static func run(_ id: String, _ events: [LineageEventRecord]) -> String {
+        var w = JSONWriter(capacity: 256 + events.reduce(0) { $0 + $1.body.utf8.count + 128 })
+        w.beginObject()
+        w.field("runId", id)
+        if let last = events.last(where: { $0.eventType != nil }) { w.field("state", last.eventType!) }
+        w.key("transitions")
+        w.beginArray()
+        for e in events {
+            w.beginObject()
+            w.field("eventType", e.eventType ?? "")
+            w.field("eventTime", e.eventTime.rfc3339)
+            w.field("receivedAt", e.receivedAt.rfc3339)
+            w.key("event"); w.raw(e.body)
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+        return w.output
+    }
+
+    static func schemas(_ d: DatasetRef, _ versions: [SchemaVersionRecord]) -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("dataset", LineageNode.dataset(d).description)
+        w.key("versions")
+        w.beginArray()
+        for v in versions {
+            w.beginObject(); w.field("version", v.version); w.field("seenAt", v.seenAt.rfc3339); w.key("fields"); w.raw(v.fields); w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+        return w.output
+    }
+
+    static func claims(_ claims: [NamespaceClaim]) -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("namespaces")
+        w.beginArray()
+        for c in claims {
+            w.beginObject(); w.field("namespace", c.namespace); w.field("domain", c.domain.rawValue)
+            w.field("claimedAt", c.claimedAt.rfc3339); w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+        return w.output
+    }
+}
