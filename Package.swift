@@ -93,7 +93,7 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Yams", package: "Yams"),
-        ]),
+        ], exclude: ["OpenLineageClient"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test. Installs and starts what the tests need (PostgreSQL on loopback), stops it afterwards.
+# Runs every test. Installs and starts what the tests need (PostgreSQL on loopback, the OpenLineage
+# Python client in a virtualenv), stops and removes them afterwards.
 # Usage: scripts/test.sh [extra arguments for swift test, e.g. --filter StoreConformance]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,6 +38,15 @@ run_pg "$pg_bin/initdb" -D "$pg_data" -U postgres --auth=trust -E UTF8 >/dev/nul
 run_pg "$pg_bin/pg_ctl" -D "$pg_data" -w -l "$pg_data/log" \
   -o "-p $pg_port -k $pg_data -c listen_addresses=127.0.0.1 -c fsync=on" start >/dev/null
 
+# --- The real OpenLineage Python client, in a virtualenv of its own -----------------------------
+echo "==> installing openlineage-python (PyPI) into a virtualenv"
+if ! python3 -m venv "$work/olpy" >/dev/null 2>&1; then
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+  python3 -m venv "$work/olpy"
+fi
+"$work/olpy/bin/pip" install -q --disable-pip-version-check openlineage-python
+
 # --- Build the binary the process-level tests launch ---------------------------------------------
 echo "==> building steward"
 swift build --product steward
@@ -47,4 +57,5 @@ export STEWARD_BIN="$bin_dir/steward"
 export STEWARD_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$pg_port/postgres?sslmode=disable"
 export STEWARD_REQUIRE_POSTGRES=1
 export STEWARD_PG_BIN="$pg_bin"
+export STEWARD_LINEAGE_PYTHON="$work/olpy/bin/python"
 swift test "$@"

@@ -12,6 +12,8 @@ enum TestEnvironment {
     static var postgresURL: String? { env["STEWARD_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 } }
     static var postgresBin: String? { env["STEWARD_PG_BIN"].flatMap { $0.isEmpty ? nil : $0 } }
     static var required: Bool { env["STEWARD_REQUIRE_POSTGRES"] == "1" }
+    /// A Python with openlineage-python installed (scripts/test.sh makes a virtualenv).
+    static var lineagePython: String? { env["STEWARD_LINEAGE_PYTHON"].flatMap { FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil } }
 
     static func temporaryDirectory(_ prefix: String) throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)").path
@@ -39,6 +41,7 @@ enum TestEnvironment {
             #expect(TestEnvironment.stewardBinary != nil, "scripts/test.sh should export STEWARD_BIN")
             #expect(TestEnvironment.postgresBin != nil, "scripts/test.sh should export STEWARD_PG_BIN")
             #expect(TestEnvironment.postgresURL != nil, "scripts/test.sh should export STEWARD_TEST_POSTGRES_URL")
+            #expect(TestEnvironment.lineagePython != nil, "scripts/test.sh should export STEWARD_LINEAGE_PYTHON")
         }
     }
 }
