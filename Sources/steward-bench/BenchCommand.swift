@@ -12,7 +12,7 @@ struct StewardBench: AsyncParsableCommand {
           swift build -c release --scratch-path .build-release --product steward-bench
         then run: .build-release/release/steward-bench ingest
         """,
-        subcommands: [Ingest.self, Decode.self, CEL.self])
+        subcommands: [Ingest.self, Decode.self, CEL.self, Lineage.self])
 }
 
 struct Ingest: AsyncParsableCommand {
@@ -32,5 +32,27 @@ struct Ingest: AsyncParsableCommand {
         let bench = try await IngestBench(binary: binary, backend: backend, postgresURL: postgresURL, seconds: seconds,
                                           concurrency: concurrency, batchSize: batch, fill: fill)
         try await bench.run()
+    }
+}
+
+struct Lineage: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "OpenLineage ingest (RunEvents of about 2 KB), depth-10 lineage on a 100k-dataset graph, impact over 1,000 products.")
+
+    @Option(help: "sqlite or postgres (postgres needs --postgres-url).") var backend = "sqlite"
+    @Option(help: "PostgreSQL URL for the postgres backend (the database is wiped).") var postgresURL: String?
+    @Option(help: "Path of the steward binary (default: next to this program).") var steward: String?
+    @Option(help: "Seconds of ingest.") var seconds = 15.0
+    @Option(help: "Concurrent senders.") var concurrency = 4
+    @Option(help: "Events per batch.") var batch = 200
+    @Option(help: "Datasets in the query graph (each written by a job reading two earlier ones).") var datasets = 100_000
+    @Option(help: "Queries per latency measurement.") var queries = 500
+
+    func run() async throws {
+        let binary = steward ?? (CommandLine.arguments[0] as NSString).deletingLastPathComponent + "/steward"
+        let server = try await IngestBench(binary: binary, backend: backend, postgresURL: postgresURL, seconds: seconds,
+                                           concurrency: concurrency, batchSize: batch, fill: 0)
+        try await LineageBench(server: server, seconds: seconds, concurrency: concurrency, batchSize: batch,
+                               graphDatasets: datasets, queries: queries).run()
     }
 }

@@ -49,6 +49,10 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Register a small demo mesh and run simulated agents that push to this server.") var demo = false
     @Flag(help: "Serve the HTML overview without a token (implied by --demo).") var publicOverview = false
     @Option(help: ArgumentHelp("Largest request body accepted, in bytes.", valueName: "BYTES")) var maxBodyBytes = 16 * 1024 * 1024
+    @Option(help: ArgumentHelp("Largest single OpenLineage event accepted, in bytes.", valueName: "BYTES"))
+    var maxLineageEventBytes = 1024 * 1024
+    @Flag(help: "Also check OpenLineage input-dataset facets against their schemas (upstream checks them only when asked).")
+    var strictInputFacets = false
     @Option(help: ArgumentHelp("The council's policy files (policies submitted through the API come on top).", valueName: "DIR"))
     var policies = "policies"
     @Option(help: ArgumentHelp("Re-evaluate every product this often, for time-based rules such as staleness.", valueName: "SECONDS"))
@@ -64,6 +68,8 @@ struct Serve: AsyncParsableCommand {
         config.demo = demo
         config.publicOverview = publicOverview
         config.maxBodyBytes = maxBodyBytes
+        config.maxLineageEventBytes = maxLineageEventBytes
+        config.strictInputFacets = strictInputFacets
         config.policyDirectory = policies
         guard evaluationInterval >= 1 else { throw ValidationError("--evaluation-interval must be at least 1 second") }
         config.evaluationInterval = .seconds(evaluationInterval)

@@ -100,12 +100,12 @@ struct GraphState {
         for _ in 0..<depth where !frontier.isEmpty {
             for d in frontier {
                 for j in (downstream ? readers : writers)[Int(d)] {
-                    out.edges.append(downstream ? (.dataset(d), .job(j)) : (.job(j), .dataset(d)))
+                    if downstream { out.read(d, by: j) } else { out.write(d, by: j) }
                     if jobMark[Int(j)] == mark { continue }
                     jobMark[Int(j)] = mark
                     out.jobs.insert(j)
                     for d2 in (downstream ? jobOutputs : jobInputs)[Int(j)] {
-                        out.edges.append(downstream ? (.job(j), .dataset(d2)) : (.dataset(d2), .job(j)))
+                        if downstream { out.write(d2, by: j) } else { out.read(d2, by: j) }
                         if datasetMark[Int(d2)] == mark { continue }
                         datasetMark[Int(d2)] = mark
                         out.datasets.insert(d2)
@@ -207,21 +207,23 @@ struct GraphState {
 struct SubgraphBuilder {
     var datasets = Set<Int32>()
     var jobs = Set<Int32>()
-    var edges: [(Node, Node)] = []
+    /// (job, dataset, reads) packed in one integer: a job-dataset edge is either a read or a write.
+    var edges: [UInt64] = []
 
-    enum Node: Hashable { case dataset(Int32), job(Int32) }
+    mutating func read(_ d: Int32, by j: Int32) { edges.append(UInt64(UInt32(j)) << 33 | UInt64(UInt32(d)) << 1 | 1) }
+    mutating func write(_ d: Int32, by j: Int32) { edges.append(UInt64(UInt32(j)) << 33 | UInt64(UInt32(d)) << 1) }
 
     func build(_ s: GraphState) -> Subgraph {
-        func node(_ n: Node) -> LineageNode {
-            switch n {
-            case .dataset(let d): .dataset(s.datasets[Int(d)])
-            case .job(let j): .job(s.jobs[Int(j)])
-            }
+        var seen = Set<UInt64>(minimumCapacity: edges.count)
+        var out: [(from: LineageNode, to: LineageNode)] = []
+        out.reserveCapacity(edges.count)
+        for e in edges where seen.insert(e).inserted {
+            let job = LineageNode.job(s.jobs[Int(e >> 33)])
+            let dataset = LineageNode.dataset(s.datasets[Int((e >> 1) & 0xFFFF_FFFF)])
+            out.append(e & 1 == 1 ? (dataset, job) : (job, dataset))
         }
-        var seen = Set<[Node]>()
-        let unique = edges.filter { seen.insert([$0.0, $0.1]).inserted }
         return Subgraph(datasets: datasets.sorted().map { s.datasets[Int($0)] },
                         jobs: jobs.sorted().map { (s.jobs[Int($0)], s.jobDomain[Int($0)]) },
-                        edges: unique.map { (node($0.0), node($0.1)) })
+                        edges: out)
     }
 }

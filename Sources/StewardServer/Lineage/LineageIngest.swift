@@ -46,6 +46,8 @@ struct LineageIngest: Sendable {
         }
         guard !write.events.isEmpty else { return outcome }
         outcome.stored = try await index.store.appendLineage(write)
+        // Keep the graph warm: read back the new edges now rather than on the next query.
+        _ = try await index.current()
         try await record(observations, batchKey: write.events.map(\.hash))
         await governance.changed(touched)
         return outcome
