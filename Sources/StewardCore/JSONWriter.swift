@@ -1,39 +1,45 @@
 /// A minimal streaming JSON writer for hot paths (observation payloads, history pages),
 /// where building Codable values and running JSONEncoder per row would dominate the cost.
+///
+/// It writes UTF-8 bytes: appending to a byte array is a bounds check and a copy, where appending
+/// to a String re-checks its representation each time, which dominated large answers.
 public struct JSONWriter: Sendable {
-    public private(set) var output = ""
+    public private(set) var bytes: [UInt8] = []
     private var needsComma = false
 
-    public init(capacity: Int = 128) { output.reserveCapacity(capacity) }
+    public init(capacity: Int = 128) { bytes.reserveCapacity(capacity) }
 
-    public mutating func beginObject() { separate(); output.append("{"); needsComma = false }
-    public mutating func endObject() { output.append("}"); needsComma = true }
-    public mutating func beginArray() { separate(); output.append("["); needsComma = false }
-    public mutating func endArray() { output.append("]"); needsComma = true }
+    /// The document as text (one copy; responses can take `bytes` directly).
+    public var output: String { String(decoding: bytes, as: UTF8.self) }
+
+    public mutating func beginObject() { separate(); bytes.append(UInt8(ascii: "{")); needsComma = false }
+    public mutating func endObject() { bytes.append(UInt8(ascii: "}")); needsComma = true }
+    public mutating func beginArray() { separate(); bytes.append(UInt8(ascii: "[")); needsComma = false }
+    public mutating func endArray() { bytes.append(UInt8(ascii: "]")); needsComma = true }
 
     public mutating func key(_ k: String) {
         separate()
-        Self.appendString(k, to: &output)
-        output.append(":")
+        Self.appendString(k, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
         needsComma = false
     }
 
-    public mutating func value(_ s: String) { separate(); Self.appendString(s, to: &output); needsComma = true }
-    public mutating func value(_ n: Int64) { separate(); output.append(String(n)); needsComma = true }
+    public mutating func value(_ s: String) { separate(); Self.appendString(s, to: &bytes); needsComma = true }
+    public mutating func value(_ n: Int64) { separate(); bytes.append(contentsOf: String(n).utf8); needsComma = true }
     public mutating func value(_ d: Double) {
         separate()
         // JSON has no NaN or infinity; validation rejects them, this is a last guard.
         if d.isFinite {
-            if d == d.rounded(), abs(d) < 1e15 { output.append(String(Int64(d))) } else { output.append(String(d)) }
+            if d == d.rounded(), abs(d) < 1e15 { bytes.append(contentsOf: String(Int64(d)).utf8) } else { bytes.append(contentsOf: String(d).utf8) }
         } else {
-            output.append("null")
+            bytes.append(contentsOf: "null".utf8)
         }
         needsComma = true
     }
-    public mutating func value(_ b: Bool) { separate(); output.append(b ? "true" : "false"); needsComma = true }
-    public mutating func null() { separate(); output.append("null"); needsComma = true }
+    public mutating func value(_ b: Bool) { separate(); bytes.append(contentsOf: (b ? "true" : "false").utf8); needsComma = true }
+    public mutating func null() { separate(); bytes.append(contentsOf: "null".utf8); needsComma = true }
     /// Splices an already-encoded JSON value.
-    public mutating func raw(_ json: String) { separate(); output.append(json); needsComma = true }
+    public mutating func raw(_ json: String) { separate(); bytes.append(contentsOf: json.utf8); needsComma = true }
 
     public mutating func field(_ k: String, _ v: String) { key(k); value(v) }
     public mutating func field(_ k: String, _ v: Int64) { key(k); value(v) }
@@ -61,33 +67,37 @@ public struct JSONWriter: Sendable {
     }
 
     private mutating func separate() {
-        if needsComma { output.append(",") }
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
     }
 
+    /// Appends `s` as a JSON string literal.
     public static func appendString(_ s: String, to out: inout String) {
-        out.append("\"")
+        var b: [UInt8] = []
+        appendString(s, to: &b)
+        out.append(String(decoding: b, as: UTF8.self))
+    }
+
+    public static func appendString(_ s: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
         var plain = true
         for b in s.utf8 where b < 0x20 || b == 0x22 || b == 0x5C { plain = false; break }
         if plain {
-            out.append(s)
+            out.append(contentsOf: s.utf8)
         } else {
-            for scalar in s.unicodeScalars {
-                switch scalar {
-                case "\"": out.append("\\\"")
-                case "\\": out.append("\\\\")
-                case "\n": out.append("\\n")
-                case "\r": out.append("\\r")
-                case "\t": out.append("\\t")
-                default:
-                    if scalar.value < 0x20 {
-                        let hex = String(scalar.value, radix: 16)
-                        out.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-                    } else {
-                        out.unicodeScalars.append(scalar)
-                    }
+            for b in s.utf8 {
+                switch b {
+                case 0x22: out.append(contentsOf: [0x5C, 0x22])
+                case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+                case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+                case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+                case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+                case ..<0x20:
+                    let hex = Array("0123456789abcdef".utf8)
+                    out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]])
+                default: out.append(b) // UTF-8 bytes of other characters pass through unchanged
                 }
             }
         }
-        out.append("\"")
+        out.append(UInt8(ascii: "\""))
     }
 }

@@ -81,7 +81,7 @@ public enum StewardApp {
         let catalog = Catalog()
         try await catalog.reload(from: store)
         let lineage = LineageIndex(store: store, catalog: catalog)
-        _ = try await lineage.current() // load the lineage graph now, not on the first query
+        try await lineage.catchUpNow() // load the lineage graph now, not on the first query
         let governance = Governance(store: store, policyDirectory: configuration.policyDirectory, logger: logger, lineage: lineage)
         try await governance.reload()
         let policyCount = await governance.policies.policies.count

@@ -287,6 +287,12 @@ final class IngestBench: @unchecked Sendable {
     }
 
     func send(_ method: String, _ path: String, body: ByteBuffer?, type: String?) async throws -> (Int, String) {
+        let (status, bytes) = try await sendRaw(method, path, body: body, type: type)
+        return (status, String(buffer: bytes))
+    }
+
+    /// The answer's bytes, not decoded: large answers (lineage graphs) would otherwise time the client.
+    func sendRaw(_ method: String, _ path: String, body: ByteBuffer?, type: String?) async throws -> (Int, ByteBuffer) {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
         request.method = HTTPMethod(rawValue: method)
         if !token.isEmpty { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
@@ -294,7 +300,7 @@ final class IngestBench: @unchecked Sendable {
         if let body { request.body = .bytes(body) }
         let response = try await client.execute(request, timeout: .seconds(60))
         let bytes = try await response.body.collect(upTo: 16 << 20)
-        return (Int(response.status.code), String(buffer: bytes))
+        return (Int(response.status.code), bytes)
     }
 }
 

@@ -124,12 +124,14 @@ private func member(_ a: Value, of b: Value) throws(CELError) -> Bool {
     case .list(let items):
         if case .string(var needle) = a {
             // The common policy case (a name in a list of names): the needle's bytes are fetched
-            // once, and a string never equals a value of another type.
+            // once, a string never equals a value of another type, and lengths (O(1) for native
+            // strings) rule out most items before any bytes are compared.
             return needle.withUTF8 { n in
-                items.contains { item in
-                    guard case .string(var s) = item else { return false }
-                    return s.withUTF8 { $0.count == n.count && (n.count == 0 || memcmp($0.baseAddress!, n.baseAddress!, n.count) == 0) }
+                for item in items {
+                    guard case .string(var s) = item, s.utf8.count == n.count else { continue }
+                    if n.count == 0 || s.withUTF8({ memcmp($0.baseAddress!, n.baseAddress!, n.count) == 0 }) { return true }
                 }
+                return false
             }
         }
         for item in items where Value.equal(a, item) { return true }

@@ -214,16 +214,19 @@ struct SubgraphBuilder {
     mutating func write(_ d: Int32, by j: Int32) { edges.append(UInt64(UInt32(j)) << 33 | UInt64(UInt32(d)) << 1) }
 
     func build(_ s: GraphState) -> Subgraph {
+        let datasetIDs = datasets.sorted(), jobIDs = jobs.sorted()
+        var datasetAt = [Int32: Int](minimumCapacity: datasetIDs.count), jobAt = [Int32: Int](minimumCapacity: jobIDs.count)
+        for (i, d) in datasetIDs.enumerated() { datasetAt[d] = i }
+        for (i, j) in jobIDs.enumerated() { jobAt[j] = i }
         var seen = Set<UInt64>(minimumCapacity: edges.count)
-        var out: [(from: LineageNode, to: LineageNode)] = []
+        var out: [Subgraph.Edge] = []
         out.reserveCapacity(edges.count)
         for e in edges where seen.insert(e).inserted {
-            let job = LineageNode.job(s.jobs[Int(e >> 33)])
-            let dataset = LineageNode.dataset(s.datasets[Int((e >> 1) & 0xFFFF_FFFF)])
-            out.append(e & 1 == 1 ? (dataset, job) : (job, dataset))
+            guard let job = jobAt[Int32(e >> 33)], let dataset = datasetAt[Int32((e >> 1) & 0xFFFF_FFFF)] else { continue }
+            out.append(Subgraph.Edge(job: job, dataset: dataset, reads: e & 1 == 1))
         }
-        return Subgraph(datasets: datasets.sorted().map { s.datasets[Int($0)] },
-                        jobs: jobs.sorted().map { (s.jobs[Int($0)], s.jobDomain[Int($0)]) },
+        return Subgraph(datasets: datasetIDs.map { s.datasets[Int($0)] },
+                        jobs: jobIDs.map { (s.jobs[Int($0)], s.jobDomain[Int($0)]) },
                         edges: out)
     }
 }

@@ -88,7 +88,14 @@ public enum LineageNode: Hashable, Sendable, CustomStringConvertible {
 public struct Subgraph: Sendable {
     public var datasets: [DatasetRef]
     public var jobs: [(job: JobRef, domain: String?)]
-    public var edges: [(from: LineageNode, to: LineageNode)]
+    /// Positions in `datasets` and `jobs`: the job reads the dataset (dataset → job) or writes it (job → dataset).
+    public var edges: [Edge]
+
+    public struct Edge: Sendable, Hashable {
+        public var job: Int
+        public var dataset: Int
+        public var reads: Bool
+    }
 }
 
 public struct ColumnRef: Hashable, Sendable, CustomStringConvertible {

@@ -16,6 +16,12 @@ public struct Ownership: Sendable {
 
     public func owner(of dataset: DatasetRef) -> DomainName? { products[dataset]?.domain ?? namespaces[dataset.namespace] }
 
+    /// Both answers with one lookup of the dataset (graph answers ask for thousands).
+    public func productAndOwner(of dataset: DatasetRef) -> (product: ProductID?, owner: DomainName?) {
+        if let p = products[dataset] { return (p, p.domain) }
+        return (nil, namespaces[dataset.namespace])
+    }
+
     /// The first written dataset `domain` may not write (nil: all allowed). Admin tokens pass nil.
     public func refusal(_ event: LineageEvent, writer domain: DomainName?) -> LineageError? {
         guard let domain else { return nil }

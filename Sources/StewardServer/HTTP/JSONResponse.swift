@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import StewardAPI
+import StewardCore
 
 enum JSONResponse {
     static let encoder: JSONEncoder = {
@@ -18,6 +19,13 @@ enum JSONResponse {
         var headers = HTTPFields()
         headers[.contentType] = MediaType.json
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// A document written with `JSONWriter`, sent without converting it to a String first.
+    static func raw(_ writer: JSONWriter, status: HTTPResponse.Status = .ok) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = MediaType.json
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: writer.bytes)))
     }
 
     static func raw(_ text: String, status: HTTPResponse.Status = .ok) -> Response {

@@ -12,27 +12,50 @@ final class LineageIndex: Sendable {
     let store: any Store
     let catalog: Catalog
     let graph = LineageGraph()
-    private let cached = Mutex<(generation: Int, claims: [NamespaceClaim], ownership: Ownership)?>(nil)
+    private let cached = Mutex<(generation: Int, claims: [NamespaceClaim], ownership: Ownership, at: ContinuousClock.Instant)?>(nil)
+    private let caughtUpAt = Mutex<ContinuousClock.Instant?>(nil)
+
+    /// How far behind other replicas' writes a graph read may be. This replica's own writes are
+    /// caught up as they are stored, so only writes through other replicas wait up to this long;
+    /// in exchange a query costs no store round trip.
+    static let readStaleness: Duration = .milliseconds(250)
 
     init(store: any Store, catalog: Catalog) {
         self.store = store
         self.catalog = catalog
     }
 
-    /// Current ownership; claims are read each time (one small query) since any replica may add one.
-    func ownership() async throws(StoreError) -> Ownership {
-        let claims = try await store.namespaceClaims()
+    /// Current ownership. Writes (`fresh`) read the claims each time, one small query, since any
+    /// replica may add one; reads accept claims up to `readStaleness` old.
+    func ownership(fresh: Bool = true) async throws(StoreError) -> Ownership {
         let generation = catalog.generation
-        if let c = cached.withLock({ $0 }), c.generation == generation, c.claims == claims { return c.ownership }
+        let now = ContinuousClock.now
+        if !fresh, let c = cached.withLock({ $0 }), c.generation == generation, c.at.duration(to: now) < Self.readStaleness {
+            return c.ownership
+        }
+        let claims = try await store.namespaceClaims()
+        if let c = cached.withLock({ $0 }), c.generation == generation, c.claims == claims {
+            cached.withLock { $0?.at = now }
+            return c.ownership
+        }
         let ownership = Ownership(products: catalog.descriptors, namespaces: claims)
-        cached.withLock { $0 = (generation, claims, ownership) }
+        cached.withLock { $0 = (generation, claims, ownership, now) }
         return ownership
     }
 
-    /// The graph with every edge stored so far, by this or any other replica.
+    /// The graph with every edge stored so far by this replica, and by others up to `readStaleness` ago.
     func current() async throws(StoreError) -> LineageGraph {
+        let now = ContinuousClock.now
+        if let at = caughtUpAt.withLock({ $0 }), at.duration(to: now) < Self.readStaleness { return graph }
         try await graph.catchUp(from: store)
+        caughtUpAt.withLock { $0 = now }
         return graph
+    }
+
+    /// Reads what this replica just stored, whatever the staleness allowance.
+    func catchUpNow() async throws(StoreError) {
+        try await graph.catchUp(from: store)
+        caughtUpAt.withLock { $0 = ContinuousClock.now }
     }
 
     /// Declared tags of a column, from the descriptor of the product that holds its dataset.
@@ -58,7 +81,7 @@ final class LineageIndex: Sendable {
     /// Lineage facts for the policy input: schema drift against the newest lineage schema facet
     /// (when newer than the agent's own schema scan) and propagated PII tags.
     func addFacts(to observed: inout ObservedState, descriptor: ProductDescriptor, latest: [StoredObservation]) async throws(StoreError) {
-        let ownership = try await ownership()
+        let ownership = try await ownership(fresh: false)
         _ = try await current()
         for d in descriptor.datasets {
             let ref = DatasetRef(namespace: d.namespace, name: d.name)

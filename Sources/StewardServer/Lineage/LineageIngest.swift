@@ -46,8 +46,8 @@ struct LineageIngest: Sendable {
         }
         guard !write.events.isEmpty else { return outcome }
         outcome.stored = try await index.store.appendLineage(write)
-        // Keep the graph warm: read back the new edges now rather than on the next query.
-        _ = try await index.current()
+        // Read back the new edges now: this replica's own writes are visible to its next query.
+        try await index.catchUpNow()
         try await record(observations, batchKey: write.events.map(\.hash))
         await governance.changed(touched)
         return outcome

@@ -8,11 +8,32 @@ enum LineageJSON {
     static func datasetFields(_ d: DatasetRef, _ ownership: Ownership, to w: inout JSONWriter) {
         w.field("namespace", d.namespace)
         w.field("name", d.name)
-        if let p = ownership.product(of: d) { w.field("product", p.description) } else { w.key("product"); w.null() }
-        if let o = ownership.owner(of: d) { w.field("domain", o.rawValue) } else { w.key("domain"); w.null() }
+        let (product, owner) = ownership.productAndOwner(of: d)
+        if let product { w.field("product", product.description) } else { w.key("product"); w.null() }
+        if let owner { w.field("domain", owner.rawValue) } else { w.key("domain"); w.null() }
     }
 
-    static func subgraph(_ g: Subgraph, start: DatasetRef, depth: Int, direction: LineageDirection, _ ownership: Ownership) -> String {
+    /// Node ids (`dataset:NS:NAME`, `job:NS:NAME`) built once per node, not once per edge.
+    struct NodeIDs {
+        let datasets: [String]
+        let jobs: [String]
+        init(_ g: Subgraph) {
+            datasets = g.datasets.map { LineageNode.dataset($0).description }
+            jobs = g.jobs.map { LineageNode.job($0.job).description }
+        }
+        func ends(_ e: Subgraph.Edge) -> (origin: String, destination: String) {
+            e.reads ? (datasets[e.dataset], jobs[e.job]) : (jobs[e.job], datasets[e.dataset])
+        }
+    }
+
+    static func jobFields(_ job: JobRef, _ domain: String?, to w: inout JSONWriter) {
+        w.field("namespace", job.namespace)
+        w.field("name", job.name)
+        if let domain { w.field("domain", domain) } else { w.key("domain"); w.null() }
+    }
+
+    static func subgraph(_ g: Subgraph, start: DatasetRef, depth: Int, direction: LineageDirection, _ ownership: Ownership) -> JSONWriter {
+        let ids = NodeIDs(g)
         var w = JSONWriter(capacity: 256 + (g.datasets.count + g.jobs.count) * 160 + g.edges.count * 120)
         w.beginObject()
         w.field("dataset", LineageNode.dataset(start).description)
@@ -20,63 +41,60 @@ enum LineageJSON {
         w.field("direction", direction.rawValue)
         w.key("nodes")
         w.beginArray()
-        for d in g.datasets {
-            w.beginObject(); w.field("id", LineageNode.dataset(d).description); w.field("type", "DATASET")
+        for (i, d) in g.datasets.enumerated() {
+            w.beginObject(); w.field("id", ids.datasets[i]); w.field("type", "DATASET")
             datasetFields(d, ownership, to: &w); w.endObject()
         }
-        for (j, domain) in g.jobs {
-            w.beginObject(); w.field("id", LineageNode.job(j).description); w.field("type", "JOB")
-            w.field("namespace", j.namespace); w.field("name", j.name)
-            if let domain { w.field("domain", domain) } else { w.key("domain"); w.null() }
-            w.endObject()
+        for (i, (j, domain)) in g.jobs.enumerated() {
+            w.beginObject(); w.field("id", ids.jobs[i]); w.field("type", "JOB"); jobFields(j, domain, to: &w); w.endObject()
         }
         w.endArray()
         w.key("edges")
         w.beginArray()
         for e in g.edges {
-            w.beginObject(); w.field("origin", e.from.description); w.field("destination", e.to.description); w.endObject()
+            let (origin, destination) = ids.ends(e)
+            w.beginObject(); w.field("origin", origin); w.field("destination", destination); w.endObject()
         }
         w.endArray()
         w.endObject()
-        return w.output
+        return w
     }
 
     /// Marquez's lineage shape: `{"graph": [{"id", "type", "data", "inEdges", "outEdges"}]}`.
-    static func marquez(_ g: Subgraph, _ ownership: Ownership) -> String {
-        var inEdges: [String: [String]] = [:], outEdges: [String: [String]] = [:]
-        for e in g.edges {
-            outEdges[e.from.description, default: []].append(e.to.description)
-            inEdges[e.to.description, default: []].append(e.from.description)
-        }
+    static func marquez(_ g: Subgraph, _ ownership: Ownership) -> JSONWriter {
+        let ids = NodeIDs(g)
+        var datasetEdges = [[Subgraph.Edge]](repeating: [], count: g.datasets.count)
+        var jobEdges = [[Subgraph.Edge]](repeating: [], count: g.jobs.count)
+        for e in g.edges { datasetEdges[e.dataset].append(e); jobEdges[e.job].append(e) }
         var w = JSONWriter(capacity: 256 + (g.datasets.count + g.jobs.count) * 300)
-        func edges(_ id: String) {
-            w.key("inEdges"); w.beginArray()
-            for o in inEdges[id] ?? [] { w.beginObject(); w.field("origin", o); w.field("destination", id); w.endObject() }
-            w.endArray()
-            w.key("outEdges"); w.beginArray()
-            for d in outEdges[id] ?? [] { w.beginObject(); w.field("origin", id); w.field("destination", d); w.endObject() }
-            w.endArray()
+        /// In-edges end at the node, out-edges start there.
+        func edges(_ id: String, _ list: [Subgraph.Edge]) {
+            for (name, incoming) in [("inEdges", true), ("outEdges", false)] {
+                w.key(name); w.beginArray()
+                for e in list {
+                    let (origin, destination) = ids.ends(e)
+                    guard (destination == id) == incoming else { continue }
+                    w.beginObject(); w.field("origin", origin); w.field("destination", destination); w.endObject()
+                }
+                w.endArray()
+            }
         }
         w.beginObject()
         w.key("graph")
         w.beginArray()
-        for d in g.datasets {
-            let id = LineageNode.dataset(d).description
-            w.beginObject(); w.field("id", id); w.field("type", "DATASET")
+        for (i, d) in g.datasets.enumerated() {
+            w.beginObject(); w.field("id", ids.datasets[i]); w.field("type", "DATASET")
             w.key("data"); w.beginObject(); w.field("type", "DATASET"); datasetFields(d, ownership, to: &w); w.endObject()
-            edges(id); w.endObject()
+            edges(ids.datasets[i], datasetEdges[i]); w.endObject()
         }
-        for (j, domain) in g.jobs {
-            let id = LineageNode.job(j).description
-            w.beginObject(); w.field("id", id); w.field("type", "JOB")
-            w.key("data"); w.beginObject(); w.field("type", "JOB"); w.field("namespace", j.namespace); w.field("name", j.name)
-            if let domain { w.field("domain", domain) } else { w.key("domain"); w.null() }
-            w.endObject()
-            edges(id); w.endObject()
+        for (i, (j, domain)) in g.jobs.enumerated() {
+            w.beginObject(); w.field("id", ids.jobs[i]); w.field("type", "JOB")
+            w.key("data"); w.beginObject(); w.field("type", "JOB"); jobFields(j, domain, to: &w); w.endObject()
+            edges(ids.jobs[i], jobEdges[i]); w.endObject()
         }
         w.endArray()
         w.endObject()
-        return w.output
+        return w
     }
 
     static func columns(_ g: ColumnSubgraph, start: ColumnRef, index: LineageIndex, _ ownership: Ownership) -> String {

@@ -126,7 +126,7 @@ struct LineageRoutes {
     @Sendable func lineage(_ request: Request, context: StewardContext) async throws -> Response {
         _ = try context.caller()
         let graph = try await index.current()
-        let ownership = try await index.ownership()
+        let ownership = try await index.ownership(fresh: false)
         if let node = request.query("nodeId") {
             // Marquez: GET /api/v1/lineage?nodeId=dataset:NAMESPACE:NAME&depth=N (both directions).
             guard node.hasPrefix("dataset:") else {
@@ -157,7 +157,7 @@ struct LineageRoutes {
         guard let sub = graph.columnLineage(of: start, column: column, depth: try depth(request, default: 20)) else {
             throw ServerError.notFound("Column \(column) of \(start) in the column lineage")
         }
-        let ownership = try await index.ownership()
+        let ownership = try await index.ownership(fresh: false)
         return JSONResponse.raw(LineageJSON.columns(sub, start: ColumnRef(dataset: start, field: column), index: index, ownership))
     }
 
@@ -165,7 +165,7 @@ struct LineageRoutes {
         _ = try context.caller()
         let graph = try await index.current()
         let start = try dataset(request.query("dataset"), graph, field: "dataset")
-        let ownership = try await index.ownership()
+        let ownership = try await index.ownership(fresh: false)
         let reached = graph.downstream(of: start)!
         return JSONResponse.raw(LineageJSON.impact(start: start, reached: reached, catalog: index.catalog, ownership))
     }
