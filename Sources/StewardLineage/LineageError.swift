@@ -44,6 +44,8 @@ public enum LineageError: Error, Sendable, Equatable {
         return []
     }
 
-    /// Whether sending the same event again could succeed (the batch answer's `retriable`).
+    /// Whether sending the same event again could succeed (the batch answer's `retriable`). Never,
+    /// for these: each is about the event itself. Transient failures (the store unavailable) fail
+    /// the whole request with 503 instead, and nothing of it is stored.
     public var retriable: Bool { false }
 }

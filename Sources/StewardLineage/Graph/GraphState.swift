@@ -5,7 +5,6 @@ import StewardStore
 struct GraphState {
     var edgeSeq: Int64 = 0
     var columnSeq: Int64 = 0
-    var edgeCount = 0
 
     var datasets: [DatasetRef] = []
     var datasetID: [DatasetRef: Int32] = [:]
@@ -57,7 +56,6 @@ struct GraphState {
 
     mutating func add(_ e: LineageEdgeRecord) {
         edgeSeq = e.seq
-        edgeCount += 1
         let d = dataset(e.dataset)
         let j = job(JobRef(namespace: e.jobNamespace, name: e.jobName))
         if let domain = e.domain { jobDomain[Int(j)] = domain }

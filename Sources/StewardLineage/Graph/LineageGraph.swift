@@ -28,15 +28,7 @@ public final class LineageGraph: Sendable {
         }
     }
 
-    public var counts: (datasets: Int, jobs: Int, edges: Int) {
-        state.withLock { ($0.datasets.count, $0.jobs.count, $0.edgeCount) }
-    }
-
     public func contains(_ dataset: DatasetRef) -> Bool { state.withLock { $0.datasetID[dataset] != nil } }
-
-    public func domain(of job: JobRef) -> String? {
-        state.withLock { s in s.jobID[job].flatMap { s.jobDomain[Int($0)] } }
-    }
 
     /// Datasets and jobs within `depth` job hops of `dataset`, and the edges walked.
     public func lineage(of dataset: DatasetRef, depth: Int, direction: LineageDirection) -> Subgraph? {
