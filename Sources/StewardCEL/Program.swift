@@ -94,6 +94,14 @@ public struct Activation: Sendable {
         set { if let slot = slots[name] { values[slot] = newValue } }
     }
 
+    /// The slot of a declared variable, so hot loops bind it without hashing its name each time.
+    public func slot(_ name: String) -> Int? { slots[name] }
+
+    public subscript(slot slot: Int) -> Value? {
+        get { values[slot] }
+        set { values[slot] = newValue }
+    }
+
     static func names(for slots: [String: Int]) -> [String] {
         slots.sorted { $0.value < $1.value }.map(\.key)
     }

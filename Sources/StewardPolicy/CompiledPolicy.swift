@@ -17,6 +17,8 @@ public final class CompiledPolicy: Sendable {
     let evidence: [(name: String, program: Program)]
     /// The variables of this policy's environment, unbound; copied and bound per target.
     let activation: Activation
+    /// Slots of the variables bound per target (nil when the environment lacks one).
+    let slots: (product: Int?, observed: Int?, now: Int?, params: Int?, dataset: Int?, column: Int?)
 
     enum MessagePart: Sendable {
         case text(String)
@@ -27,6 +29,8 @@ public final class CompiledPolicy: Sendable {
          rules: [Program], message: [MessagePart], evidence: [(name: String, program: Program)], activation: Activation) {
         self.document = document; self.domain = domain; self.severity = severity; self.params = params
         self.match = match; self.rules = rules; self.message = message; self.evidence = evidence; self.activation = activation
+        slots = (activation.slot("product"), activation.slot("observed"), activation.slot("now"), activation.slot("params"),
+                 activation.slot("dataset"), activation.slot("column"))
     }
 }
 

@@ -10,10 +10,11 @@ extension PolicySet {
         var findings: [Finding] = []
         for policy in applicable(to: domain) {
             var base = policy.activation
-            base["product"] = input.product
-            base["observed"] = input.observed
-            base["now"] = .timestamp(input.now)
-            base["params"] = policy.params
+            let slots = policy.slots
+            if let s = slots.product { base[slot: s] = input.product }
+            if let s = slots.observed { base[slot: s] = input.observed }
+            if let s = slots.now { base[slot: s] = .timestamp(input.now) }
+            if let s = slots.params { base[slot: s] = policy.params }
             // The target's name is built only for targets the policy's match selects.
             func record(_ target: @autoclosure () -> String) {
                 if let finding = policy.evaluate(base, target: target, at: input.now, waivers: waivers, details: details) { findings.append(finding) }
@@ -25,7 +26,7 @@ extension PolicySet {
                 guard case .list(let datasets)? = product["datasets"] else { continue }
                 for dataset in datasets {
                     guard case .map(let d) = dataset, case .string(let datasetName)? = d["name"] else { continue }
-                    base["dataset"] = dataset
+                    if let s = slots.dataset { base[slot: s] = dataset }
                     if policy.document.target == .dataset {
                         record("\(domain)/\(name)/\(datasetName)")
                         continue
@@ -33,7 +34,7 @@ extension PolicySet {
                     guard case .list(let columns)? = d["columns"] else { continue }
                     for column in columns {
                         guard case .map(let c) = column, case .string(let columnName)? = c["name"] else { continue }
-                        base["column"] = column
+                        if let s = slots.column { base[slot: s] = column }
                         record("\(domain)/\(name)/\(datasetName)/\(columnName)")
                     }
                 }

@@ -120,7 +120,10 @@ public enum MapKey: Hashable, Sendable {
 public struct MapValue: Sendable {
     public private(set) var keys: [Value] = []
     public private(set) var values: [Value] = []
-    private var index: [MapKey: Int] = [:]
+    /// Built only past `linearLimit` entries. Policy inputs are mostly small maps (a column has
+    /// three fields), where comparing the few keys beats hashing the one looked up.
+    private var index: [MapKey: Int]?
+    static let linearLimit = 16
 
     public init() {}
 
@@ -131,8 +134,13 @@ public struct MapValue: Sendable {
         guard let hashKey = MapKey(key) else {
             throw CELError(.invalidArgument, "unsupported key type \(key.type) in map literal")
         }
-        guard index[hashKey] == nil else { throw CELError(.invalidArgument, "repeated key \(key.debugText) in map literal") }
-        index[hashKey] = keys.count
+        guard position(of: hashKey) == nil else { throw CELError(.invalidArgument, "repeated key \(key.debugText) in map literal") }
+        if index == nil && keys.count >= Self.linearLimit {
+            var built: [MapKey: Int] = [:]
+            for (i, k) in keys.enumerated() { if let mk = MapKey(k) { built[mk] = i } }
+            index = built
+        }
+        index?[hashKey] = keys.count
         keys.append(key)
         values.append(value)
     }
@@ -142,12 +150,37 @@ public struct MapValue: Sendable {
         guard let found = MapKey.lookup(key) else {
             throw CELError(.noSuchOverload, "no such overload: map key of type \(key.type)")
         }
-        guard let hashKey = found, let position = index[hashKey] else { return nil }
+        guard let hashKey = found, let position = position(of: hashKey) else { return nil }
         return values[position]
     }
 
     public subscript(field: String) -> Value? {
-        index[.string(field)].map { values[$0] }
+        if let index { return index[.string(field)].map { values[$0] } }
+        let n = field.utf8.count
+        for (i, k) in keys.enumerated() {
+            if case .string(let s) = k, s.utf8.count == n, sameString(s, field) { return values[i] }
+        }
+        return nil
+    }
+
+    private func position(of key: MapKey) -> Int? {
+        if let index { return index[key] }
+        for (i, k) in keys.enumerated() where key.matches(k) { return i }
+        return nil
+    }
+}
+
+extension MapKey {
+    /// Whether `value`, stored as a map key, is this key (as `MapKey(value) == self`, without building one).
+    func matches(_ value: Value) -> Bool {
+        switch (self, value) {
+        case (.string(let a), .string(let b)): a.utf8.count == b.utf8.count && sameString(a, b)
+        case (.int(let a), .int(let b)): a == b
+        case (.int(let a), .uint(let b)): a >= 0 && UInt64(a) == b
+        case (.bigUInt(let a), .uint(let b)): a == b
+        case (.bool(let a), .bool(let b)): a == b
+        default: false
+        }
     }
 }
 
