@@ -8,6 +8,7 @@ import StewardStore
 public final class Catalog: Sendable {
     private let entries = Mutex<[ProductID: CatalogEntry]>([:])
     private let reloads = Atomic<Int>(0)
+    private let reloadedAt = Mutex<ContinuousClock.Instant?>(nil)
 
     public init() {}
 
@@ -17,6 +18,14 @@ public final class Catalog: Sendable {
         for entry in all { map[entry.descriptor.id] = entry }
         entries.withLock { $0 = map }
         reloads.add(1, ordering: .releasing)
+        reloadedAt.withLock { $0 = .now }
+    }
+
+    /// Reloads unless the last reload is younger than `age`: for callers that cannot tell a miss
+    /// from a product registered through another replica, without a store query per request.
+    public func reload(from store: any Store, ifOlderThan age: Duration) async throws(StoreError) {
+        if let at = reloadedAt.withLock({ $0 }), at.duration(to: .now) < age { return }
+        try await reload(from: store)
     }
 
     /// Grows with every reload, so indexes built from the catalog know when to rebuild.

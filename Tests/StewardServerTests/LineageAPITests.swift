@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import StewardCore
 import Testing
 @testable import StewardServer
 
@@ -144,6 +145,19 @@ import Testing
 
             // Council tokens read the graph but never write it.
             #expect(try await client.call(.post, "/api/v1/lineage", token: app.council, body: own).status == .forbidden)
+        }
+    }
+
+    @Test func aProductRegisteredThroughAnotherReplicaIsProtectedToo() async throws {
+        try await TestApp.withApp { app, client in
+            // Stored without this replica's catalog hearing of it, as another replica would.
+            let shipments = ProductDescriptor(
+                domain: try DomainName("logistics"), name: "shipments", owner: "team-logistics", tier: .silver, classification: .internal,
+                datasets: [.init(namespace: "postgres://logistics-db:5432/logistics", name: "public.shipments")])
+            _ = try await app.store.registerProduct(shipments, at: .now)
+            try await Task.sleep(for: .milliseconds(1100)) // past the catalog's one-second reload guard
+            let r = try await client.call(.post, "/api/v1/lineage", token: app.payments, body: Self.event("START"))
+            #expect(r.status == .forbidden, "\(r.body)")
         }
     }
 

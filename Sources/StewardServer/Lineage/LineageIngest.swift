@@ -26,7 +26,16 @@ struct LineageIngest: Sendable {
     func ingest(_ events: [(value: JSONValue, raw: String)], writer domain: DomainName?, receivedAt: Timestamp) async throws -> Outcome {
         var outcome = Outcome(received: events.count)
         guard events.count <= Self.maxEvents else { throw LineageError.tooManyEvents(limit: Self.maxEvents) }
-        let ownership = try await index.ownership()
+        var ownership = try await index.ownership()
+        // An output nobody owns here may belong to a product registered through another replica:
+        // look again (at most once a second) before letting anyone write it.
+        if domain != nil, events.contains(where: { e in
+            (e.value["outputs"]?.array ?? []).contains { ownership.owner(of: Self.ref($0)) == nil }
+                || e.value["dataset"].map { ownership.owner(of: Self.ref($0)) == nil } == true
+        }) {
+            try await index.catalog.reload(from: index.store, ifOlderThan: .seconds(1))
+            ownership = try await index.ownership()
+        }
         var write = LineageWrite()
         var observations: [Observation] = []
         var touched = Set<ProductID>()
@@ -51,6 +60,10 @@ struct LineageIngest: Sendable {
         try await record(observations, batchKey: write.events.map(\.hash))
         await governance.changed(touched)
         return outcome
+    }
+
+    static func ref(_ d: JSONValue) -> DatasetRef {
+        DatasetRef(namespace: d["namespace"]?.string ?? "", name: d["name"]?.string ?? "")
     }
 
     /// Stores derived observations as one batch per domain. The batch id comes from the events'
