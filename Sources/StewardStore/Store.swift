@@ -73,6 +73,8 @@ public protocol Store: Sendable {
     func lineageEvents(run: String) async throws(StoreError) -> [LineageEventRecord]
     /// Every kept schema version of a dataset, oldest first.
     func schemaVersions(_ dataset: DatasetRef) async throws(StoreError) -> [SchemaVersionRecord]
+    /// The newest schema version of each of `datasets` that has one, in one query.
+    func latestSchemas(_ datasets: [DatasetRef]) async throws(StoreError) -> [DatasetRef: SchemaVersionRecord]
     /// Claims a namespace for a domain unless another domain holds it; answers the holder.
     func claimNamespace(_ claim: NamespaceClaim) async throws(StoreError) -> NamespaceClaim
     func namespaceClaims() async throws(StoreError) -> [NamespaceClaim]

@@ -124,6 +124,22 @@ extension PostgresStore {
         }
     }
 
+    public func latestSchemas(_ datasets: [DatasetRef]) async throws(StoreError) -> [DatasetRef: SchemaVersionRecord] {
+        guard !datasets.isEmpty else { return [:] }
+        var out: [DatasetRef: SchemaVersionRecord] = [:]
+        for row in try await rows("""
+            SELECT DISTINCT ON (s.namespace, s.name) s.namespace, s.name, s.version, s.fields, s.seen_at
+            FROM lineage_schemas s
+            JOIN UNNEST(\(datasets.map(\.namespace))::text[], \(datasets.map(\.name))::text[]) AS d(ns, nm)
+              ON s.namespace = d.ns AND s.name = d.nm
+            ORDER BY s.namespace, s.name, s.version DESC
+            """) {
+            let (ns, name, v, f, at) = try Self.decode(row, (String, String, Int, String, Int64).self)
+            out[DatasetRef(namespace: ns, name: name)] = SchemaVersionRecord(version: v, fields: f, seenAt: Timestamp(microseconds: at))
+        }
+        return out
+    }
+
     public func claimNamespace(_ claim: NamespaceClaim) async throws(StoreError) -> NamespaceClaim {
         _ = try await rows("""
             INSERT INTO lineage_namespaces (namespace, domain, claimed_by, claimed_at)

@@ -112,6 +112,24 @@ extension SQLiteStore {
         }
     }
 
+    public func latestSchemas(_ datasets: [DatasetRef]) async throws(StoreError) -> [DatasetRef: SchemaVersionRecord] {
+        var out: [DatasetRef: SchemaVersionRecord] = [:]
+        for chunk in datasets.chunked(Self.rowsPerStatement) {
+            let pairs = Array(repeating: "(?, ?)", count: chunk.count).joined(separator: ",")
+            let rows = try await query(reader, """
+                SELECT s.namespace, s.name, s.version, s.fields, s.seen_at FROM lineage_schemas s
+                JOIN (SELECT namespace, name, MAX(version) AS version FROM lineage_schemas
+                      WHERE (namespace, name) IN (VALUES \(pairs)) GROUP BY namespace, name) m
+                  ON m.namespace = s.namespace AND m.name = s.name AND m.version = s.version
+                """, chunk.flatMap { [SQLiteData.text($0.namespace), .text($0.name)] })
+            for r in rows {
+                out[DatasetRef(namespace: r.text("namespace"), name: r.text("name"))] =
+                    SchemaVersionRecord(version: Int(r.int("version")), fields: r.text("fields"), seenAt: r.time("seen_at"))
+            }
+        }
+        return out
+    }
+
     public func claimNamespace(_ claim: NamespaceClaim) async throws(StoreError) -> NamespaceClaim {
         try await gate.run { () async throws(StoreError) -> NamespaceClaim in
             try await self.exec(self.writer, "INSERT INTO lineage_namespaces (namespace, domain, claimed_by, claimed_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",

@@ -41,6 +41,10 @@ import Testing
             _ = try await store.appendLineage(Self.write([Self.event(3, "RUNNING", at: 2)], fields: #"[{"name":"id","type":"text"}]"#))
             #expect(try await store.lineageEvents(run: "r1").compactMap(\.eventType) == ["START", "RUNNING", "COMPLETE"])
             #expect(try await store.schemaVersions(Self.clean).map(\.version) == [1, 2])
+            let latest = try await store.latestSchemas([Self.clean, Self.raw])
+            #expect(latest.count == 1)
+            #expect(latest[Self.clean]?.version == 2)
+            #expect(latest[Self.clean]?.fields == #"[{"name":"id","type":"text"}]"#)
             #expect(try await store.lineageEvents(run: "r1").first?.body == #"{"n":1}"#)
         }
     }

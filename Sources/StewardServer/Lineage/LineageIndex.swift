@@ -83,13 +83,14 @@ final class LineageIndex: Sendable {
     func addFacts(to observed: inout ObservedState, descriptor: ProductDescriptor, latest: [StoredObservation]) async throws(StoreError) {
         let ownership = try await ownership(fresh: false)
         _ = try await current()
+        let schemas = try await store.latestSchemas(descriptor.datasets.map { DatasetRef(namespace: $0.namespace, name: $0.name) })
         for d in descriptor.datasets {
             let ref = DatasetRef(namespace: d.namespace, name: d.name)
             let scan = latest.last { $0.kind == .schema && $0.dataset == ref }
             var columns: [(name: String, type: String)]?
             var seenAt = scan?.observedAt
             if let scan { columns = Self.columns(scan.payload, key: "columns") }
-            if let version = try await store.schemaVersions(ref).last, seenAt.map({ version.seenAt > $0 }) ?? true {
+            if let version = schemas[ref], seenAt.map({ version.seenAt > $0 }) ?? true {
                 columns = Self.columns(#"{"columns":\#(version.fields)}"#, key: "columns")
                 seenAt = version.seenAt
             }
