@@ -89,6 +89,27 @@ public struct SchemaRow: Sendable {
     public init(dataset: DatasetRef, fields: String, seenAt: Timestamp) { self.dataset = dataset; self.fields = fields; self.seenAt = seenAt }
 }
 
+extension SchemaRow {
+    /// The schema rows worth keeping and the version each gets: a row is new only when its fields
+    /// differ from the dataset's latest version (`latest`, or the previous new row). Both backends
+    /// plan with this, so they number versions alike.
+    public static func newVersions(_ rows: [SchemaRow], latest: [DatasetRef: SchemaVersionRecord]) -> [(row: SchemaRow, version: Int)] {
+        var current = latest.mapValues { ($0.version, $0.fields) }
+        var out: [(row: SchemaRow, version: Int)] = []
+        for r in rows where current[r.dataset]?.1 != r.fields {
+            let version = (current[r.dataset]?.0 ?? 0) + 1
+            out.append((r, version))
+            current[r.dataset] = (version, r.fields)
+        }
+        return out
+    }
+
+    public static func datasets(_ rows: [SchemaRow]) -> [DatasetRef] {
+        var seen = Set<DatasetRef>()
+        return rows.map(\.dataset).filter { seen.insert($0).inserted }
+    }
+}
+
 public struct SchemaVersionRecord: Sendable, Equatable {
     public var version: Int
     public var fields: String

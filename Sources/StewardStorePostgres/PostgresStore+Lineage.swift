@@ -62,21 +62,14 @@ extension PostgresStore {
                     DO UPDATE SET transformations = excluded.transformations
                     """)
             }
-            var latest: [DatasetRef: (version: Int, fields: String)] = [:]
-            for s in schemas where latest[s.dataset] == nil {
-                let r = try await self.rows(c, """
-                    SELECT version, fields FROM lineage_schemas WHERE namespace = \(s.dataset.namespace) AND name = \(s.dataset.name)
-                    ORDER BY version DESC LIMIT 1
-                    """)
-                latest[s.dataset] = try r.first.map { row throws(StoreError) in try Self.decode(row, (Int, String).self) } ?? (0, "")
-            }
-            for s in schemas where latest[s.dataset]?.fields != s.fields {
-                let version = (latest[s.dataset]?.version ?? 0) + 1
+            let versions = SchemaRow.newVersions(schemas, latest: try await self.latestSchemas(SchemaRow.datasets(schemas), on: c))
+            if !versions.isEmpty {
                 try await self.run(c, """
                     INSERT INTO lineage_schemas (namespace, name, version, fields, seen_at)
-                    VALUES (\(s.dataset.namespace), \(s.dataset.name), \(version), \(s.fields), \(s.seenAt.microseconds))
+                    SELECT * FROM UNNEST(\(versions.map(\.row.dataset.namespace))::text[], \(versions.map(\.row.dataset.name))::text[],
+                                         \(versions.map(\.version))::int[], \(versions.map(\.row.fields))::text[],
+                                         \(versions.map(\.row.seenAt.microseconds))::bigint[])
                     """)
-                latest[s.dataset] = (version, s.fields)
             }
             return stored
         }
@@ -125,9 +118,13 @@ extension PostgresStore {
     }
 
     public func latestSchemas(_ datasets: [DatasetRef]) async throws(StoreError) -> [DatasetRef: SchemaVersionRecord] {
+        try await withConnection { c throws(StoreError) in try await self.latestSchemas(datasets, on: c) }
+    }
+
+    private func latestSchemas(_ datasets: [DatasetRef], on c: PostgresConnection) async throws(StoreError) -> [DatasetRef: SchemaVersionRecord] {
         guard !datasets.isEmpty else { return [:] }
         var out: [DatasetRef: SchemaVersionRecord] = [:]
-        for row in try await rows("""
+        for row in try await rows(c, """
             SELECT DISTINCT ON (s.namespace, s.name) s.namespace, s.name, s.version, s.fields, s.seen_at
             FROM lineage_schemas s
             JOIN UNNEST(\(datasets.map(\.namespace))::text[], \(datasets.map(\.name))::text[]) AS d(ns, nm)

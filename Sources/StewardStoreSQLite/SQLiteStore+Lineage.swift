@@ -56,20 +56,12 @@ extension SQLiteStore {
 
     /// Keeps a schema version only when it differs from the dataset's latest one.
     private func appendSchemas(_ schemas: [SchemaRow], _ w: SQLiteConnection) async throws(StoreError) {
-        var latest: [DatasetRef: (version: Int, fields: String)] = [:]
-        var seen = Set<DatasetRef>()
-        for s in schemas where seen.insert(s.dataset).inserted {
-            let rows = try await query(w, "SELECT version, fields FROM lineage_schemas WHERE namespace = ? AND name = ? ORDER BY version DESC LIMIT 1",
-                                       [.text(s.dataset.namespace), .text(s.dataset.name)])
-            if let r = rows.first { latest[s.dataset] = (Int(r.int("version")), r.text("fields")) }
-        }
-        for s in schemas {
-            let current = latest[s.dataset]
-            guard current?.fields != s.fields else { continue }
-            let version = (current?.version ?? 0) + 1
-            try await exec(w, "INSERT INTO lineage_schemas (namespace, name, version, fields, seen_at) VALUES (?, ?, ?, ?, ?)",
-                           [.text(s.dataset.namespace), .text(s.dataset.name), .integer(version), .text(s.fields), .time(s.seenAt)])
-            latest[s.dataset] = (version, s.fields)
+        guard !schemas.isEmpty else { return }
+        let latest = try await latestSchemas(SchemaRow.datasets(schemas), on: w)
+        for chunk in SchemaRow.newVersions(schemas, latest: latest).chunked(Self.rowsPerStatement) {
+            try await insertRows(w, "INSERT INTO lineage_schemas (namespace, name, version, fields, seen_at) VALUES", chunk.map { n in
+                [.text(n.row.dataset.namespace), .text(n.row.dataset.name), .integer(n.version), .text(n.row.fields), .time(n.row.seenAt)]
+            }, suffix: "")
         }
     }
 
@@ -113,10 +105,15 @@ extension SQLiteStore {
     }
 
     public func latestSchemas(_ datasets: [DatasetRef]) async throws(StoreError) -> [DatasetRef: SchemaVersionRecord] {
+        try await latestSchemas(datasets, on: reader)
+    }
+
+    /// On the writer inside a transaction (it must see the transaction's own rows), else the reader.
+    private func latestSchemas(_ datasets: [DatasetRef], on c: SQLiteConnection) async throws(StoreError) -> [DatasetRef: SchemaVersionRecord] {
         var out: [DatasetRef: SchemaVersionRecord] = [:]
         for chunk in datasets.chunked(Self.rowsPerStatement) {
             let pairs = Array(repeating: "(?, ?)", count: chunk.count).joined(separator: ",")
-            let rows = try await query(reader, """
+            let rows = try await query(c, """
                 SELECT s.namespace, s.name, s.version, s.fields, s.seen_at FROM lineage_schemas s
                 JOIN (SELECT namespace, name, MAX(version) AS version FROM lineage_schemas
                       WHERE (namespace, name) IN (VALUES \(pairs)) GROUP BY namespace, name) m

@@ -19,17 +19,14 @@ struct Ingest: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Ingest throughput (JSON, protobuf), latency at half rate, memory, latest-read latency, and the machine's bulk-load ceiling.")
 
-    @Option(help: "sqlite or postgres (postgres needs --postgres-url).") var backend = "sqlite"
-    @Option(help: "PostgreSQL URL for the postgres backend (the database is wiped).") var postgresURL: String?
-    @Option(help: "Path of the steward binary (default: next to this program).") var steward: String?
+    @OptionGroup var server: ServerOptions
     @Option(help: "Seconds per throughput run.") var seconds = 15.0
     @Option(help: "Concurrent senders.") var concurrency = 4
     @Option(help: "Observations per batch in throughput runs.") var batch = 1000
     @Option(help: "Observations to hold before measuring latest-of-each-kind reads (0 to skip).") var fill = 0
 
     func run() async throws {
-        let binary = steward ?? (CommandLine.arguments[0] as NSString).deletingLastPathComponent + "/steward"
-        let bench = try await IngestBench(binary: binary, backend: backend, postgresURL: postgresURL, seconds: seconds,
+        let bench = try await IngestBench(binary: server.binary, backend: server.backend, postgresURL: server.postgresURL, seconds: seconds,
                                           concurrency: concurrency, batchSize: batch, fill: fill)
         try await bench.run()
     }
@@ -39,9 +36,7 @@ struct Lineage: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "OpenLineage ingest (RunEvents of about 2 KB), depth-10 lineage on a 100k-dataset graph, impact over 1,000 products.")
 
-    @Option(help: "sqlite or postgres (postgres needs --postgres-url).") var backend = "sqlite"
-    @Option(help: "PostgreSQL URL for the postgres backend (the database is wiped).") var postgresURL: String?
-    @Option(help: "Path of the steward binary (default: next to this program).") var steward: String?
+    @OptionGroup var server: ServerOptions
     @Option(help: "Seconds of ingest.") var seconds = 15.0
     @Option(help: "Concurrent senders.") var concurrency = 4
     @Option(help: "Events per batch.") var batch = 200
@@ -49,10 +44,18 @@ struct Lineage: AsyncParsableCommand {
     @Option(help: "Queries per latency measurement.") var queries = 500
 
     func run() async throws {
-        let binary = steward ?? (CommandLine.arguments[0] as NSString).deletingLastPathComponent + "/steward"
-        let server = try await IngestBench(binary: binary, backend: backend, postgresURL: postgresURL, seconds: seconds,
-                                           concurrency: concurrency, batchSize: batch, fill: 0)
-        try await LineageBench(server: server, seconds: seconds, concurrency: concurrency, batchSize: batch,
+        let bench = try await IngestBench(binary: server.binary, backend: server.backend, postgresURL: server.postgresURL, seconds: seconds,
+                                          concurrency: concurrency, batchSize: batch, fill: 0)
+        try await LineageBench(server: bench, seconds: seconds, concurrency: concurrency, batchSize: batch,
                                graphDatasets: datasets, queries: queries).run()
     }
+}
+
+/// The server a benchmark starts: which binary, on which store.
+struct ServerOptions: ParsableArguments {
+    @Option(help: "sqlite or postgres (postgres needs --postgres-url).") var backend = "sqlite"
+    @Option(help: "PostgreSQL URL for the postgres backend (the database is wiped).") var postgresURL: String?
+    @Option(help: "Path of the steward binary (default: next to this program).") var steward: String?
+
+    var binary: String { steward ?? (CommandLine.arguments[0] as NSString).deletingLastPathComponent + "/steward" }
 }

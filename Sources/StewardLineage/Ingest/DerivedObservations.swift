@@ -16,12 +16,11 @@ public enum DerivedObservations {
     public static func of(_ e: LineageEvent, ownership: Ownership, writer domain: DomainName?) -> [Observation] {
         var out: [Observation] = []
         let at = e.eventTime
-        for d in e.inputs + e.outputs {
+        for (d, isOutput) in e.inputs.map({ ($0, false) }) + e.outputs.map({ ($0, true) }) {
             guard let product = ownership.product(of: d.ref), domain == nil || product.domain == domain else { continue }
             func add(_ detail: Observation.Detail) {
                 out.append(Observation(product: product, dataset: d.ref, observedAt: at, detail: detail))
             }
-            let isOutput = e.outputs.contains { $0.ref == d.ref }
             if isOutput && e.eventType == "COMPLETE" { add(.freshness(lastUpdatedAt: at)) }
             if let n = d.rowCount, isOutput || e.kind != .run { add(.volume(rowCount: n)) }
             for a in d.assertions {

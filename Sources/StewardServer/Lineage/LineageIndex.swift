@@ -1,4 +1,3 @@
-import Foundation
 import Synchronization
 import StewardCore
 import StewardIngest
@@ -87,22 +86,20 @@ final class LineageIndex: Sendable {
         for d in descriptor.datasets {
             let ref = DatasetRef(namespace: d.namespace, name: d.name)
             let scan = latest.last { $0.kind == .schema && $0.dataset == ref }
+            // The newer of the agent's scan (a payload with `columns`) and the lineage schema facet.
             var columns: [(name: String, type: String)]?
-            var seenAt = scan?.observedAt
-            if let scan { columns = Self.columns(scan.payload, key: "columns") }
-            if let version = schemas[ref], seenAt.map({ version.seenAt > $0 }) ?? true {
-                columns = Self.columns(#"{"columns":\#(version.fields)}"#, key: "columns")
-                seenAt = version.seenAt
+            if let scan { columns = Self.columns(Self.parse(scan.payload)?["columns"]) }
+            if let version = schemas[ref], scan.map({ version.seenAt > $0.observedAt }) ?? true {
+                columns = Self.columns(Self.parse(version.fields))
             }
             if let columns { observed.schemaDrift += ObservedState.drift(dataset: d.name, declared: d.columns, observed: columns) }
             observed.propagatedTags += propagatedTags(ref, ownership)
         }
     }
 
-    private static func columns(_ json: String, key: String) -> [(name: String, type: String)] {
-        let object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any]
-        return (object?[key] as? [[String: Any]] ?? []).compactMap { c in
-            (c["name"] as? String).map { ($0, c["type"] as? String ?? "") }
-        }
+    private static func parse(_ json: String) -> JSONValue? { try? JSONParser.parse(Array(json.utf8)) }
+
+    private static func columns(_ list: JSONValue?) -> [(name: String, type: String)] {
+        (list?.array ?? []).compactMap { c in c["name"]?.string.map { ($0, c["type"]?.string ?? "") } }
     }
 }

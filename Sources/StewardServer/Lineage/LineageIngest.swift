@@ -26,33 +26,36 @@ struct LineageIngest: Sendable {
     func ingest(_ events: [(value: JSONValue, raw: String)], writer domain: DomainName?, receivedAt: Timestamp) async throws -> Outcome {
         var outcome = Outcome(received: events.count)
         guard events.count <= Self.maxEvents else { throw LineageError.tooManyEvents(limit: Self.maxEvents) }
+        // Validate every event first; refusals by ownership come after.
+        var read: [(index: Int, event: LineageEvent)] = []
+        for (i, e) in events.enumerated() {
+            do throws(LineageError) {
+                if e.raw.utf8.count > maxEventBytes { throw .eventTooLarge(bytes: e.raw.utf8.count, limit: maxEventBytes) }
+                read.append((i, try reader.read(e.value, raw: e.raw)))
+            } catch {
+                outcome.failures.append((i, error))
+            }
+        }
         var ownership = try await index.ownership()
         // An output nobody owns here may belong to a product registered through another replica:
         // look again (at most once a second) before letting anyone write it.
-        if domain != nil, events.contains(where: { e in
-            (e.value["outputs"]?.array ?? []).contains { ownership.owner(of: Self.ref($0)) == nil }
-                || e.value["dataset"].map { ownership.owner(of: Self.ref($0)) == nil } == true
-        }) {
+        if domain != nil, read.contains(where: { $0.event.written.contains { ownership.owner(of: $0) == nil } }) {
             try await index.catalog.reload(from: index.store, ifOlderThan: .seconds(1))
             ownership = try await index.ownership()
         }
         var write = LineageWrite()
         var observations: [Observation] = []
         var touched = Set<ProductID>()
-        for (i, e) in events.enumerated() {
-            do throws(LineageError) {
-                if e.raw.utf8.count > maxEventBytes {
-                    throw .eventTooLarge(bytes: e.raw.utf8.count, limit: maxEventBytes)
-                }
-                let event = try reader.read(e.value, raw: e.raw)
-                if let refusal = ownership.refusal(event, writer: domain) { throw refusal }
-                EventRows.add(event, domain: domain?.rawValue, receivedAt: receivedAt, to: &write)
-                observations += DerivedObservations.of(event, ownership: ownership, writer: domain)
-                for d in event.inputs + event.outputs { if let p = ownership.product(of: d.ref) { touched.insert(p) } }
-            } catch {
-                outcome.failures.append((i, error))
+        for (i, event) in read {
+            if let refusal = ownership.refusal(event, writer: domain) {
+                outcome.failures.append((i, refusal))
+                continue
             }
+            EventRows.add(event, domain: domain?.rawValue, receivedAt: receivedAt, to: &write)
+            observations += DerivedObservations.of(event, ownership: ownership, writer: domain)
+            for d in event.inputs + event.outputs { if let p = ownership.product(of: d.ref) { touched.insert(p) } }
         }
+        outcome.failures.sort { $0.index < $1.index }
         guard !write.events.isEmpty else { return outcome }
         outcome.stored = try await index.store.appendLineage(write)
         // Read back the new edges now: this replica's own writes are visible to its next query.
@@ -60,10 +63,6 @@ struct LineageIngest: Sendable {
         try await record(observations, batchKey: write.events.map(\.hash))
         await governance.changed(touched)
         return outcome
-    }
-
-    static func ref(_ d: JSONValue) -> DatasetRef {
-        DatasetRef(namespace: d["namespace"]?.string ?? "", name: d["name"]?.string ?? "")
     }
 
     /// Stores derived observations as one batch per domain. The batch id comes from the events'

@@ -1,6 +1,7 @@
 import StewardCore
 import StewardIngest
 import StewardLineage
+import StewardPolicy
 import StewardStore
 
 /// Response bodies of the lineage routes, written directly (graphs can hold thousands of nodes).
@@ -97,12 +98,13 @@ enum LineageJSON {
         return w
     }
 
-    static func columns(_ g: ColumnSubgraph, start: ColumnRef, index: LineageIndex, _ ownership: Ownership) -> String {
+    static func columns(_ g: ColumnSubgraph, start: ColumnRef, index: LineageIndex, _ ownership: Ownership) -> JSONWriter {
         var w = JSONWriter(capacity: 256 + g.columns.count * 200 + g.edges.count * 200)
         w.beginObject()
         w.field("column", start.description)
         w.key("columns")
         w.beginArray()
+        var propagated: [DatasetRef: [ObservedState.PropagatedTag]] = [:]
         for c in g.columns {
             w.beginObject()
             w.field("id", c.description)
@@ -111,7 +113,10 @@ enum LineageJSON {
             if let p = ownership.product(of: c.dataset) { w.field("product", p.description) } else { w.key("product"); w.null() }
             w.key("tags"); w.beginArray(); for t in index.declaredTags(c, ownership) { w.value(t) }; w.endArray()
             w.key("propagatedTags"); w.beginArray()
-            for t in index.propagatedTags(c.dataset, ownership) where t.column == c.field {
+            // Propagation is computed for a whole dataset; answers name several columns of one.
+            let tags = propagated[c.dataset] ?? index.propagatedTags(c.dataset, ownership)
+            propagated[c.dataset] = tags
+            for t in tags where t.column == c.field {
                 w.beginObject(); w.field("tag", t.tag); w.field("from", t.from); w.endObject()
             }
             w.endArray()
@@ -126,11 +131,11 @@ enum LineageJSON {
         }
         w.endArray()
         w.endObject()
-        return w.output
+        return w
     }
 
     /// Downstream products other than the source's own, nearest first, each with the path to it.
-    static func impact(start: DatasetRef, reached: [(dataset: DatasetRef, path: [LineageNode])], catalog: Catalog, _ ownership: Ownership) -> String {
+    static func impact(start: DatasetRef, reached: [(dataset: DatasetRef, path: [LineageNode])], catalog: Catalog, _ ownership: Ownership) -> JSONWriter {
         let own = ownership.product(of: start)
         var seen = Set<ProductID>()
         var w = JSONWriter(capacity: 512 + reached.count * 64)
@@ -159,10 +164,10 @@ enum LineageJSON {
         w.endArray()
         w.key("domains"); w.beginArray(); for d in domains.sorted() { w.value(d) }; w.endArray()
         w.endObject()
-        return w.output
+        return w
     }
 
-    static func run(_ id: String, _ events: [LineageEventRecord]) -> String {
+    static func run(_ id: String, _ events: [LineageEventRecord]) -> JSONWriter {
         var w = JSONWriter(capacity: 256 + events.reduce(0) { $0 + $1.body.utf8.count + 128 })
         w.beginObject()
         w.field("runId", id)
@@ -179,10 +184,10 @@ enum LineageJSON {
         }
         w.endArray()
         w.endObject()
-        return w.output
+        return w
     }
 
-    static func schemas(_ d: DatasetRef, _ versions: [SchemaVersionRecord]) -> String {
+    static func schemas(_ d: DatasetRef, _ versions: [SchemaVersionRecord]) -> JSONWriter {
         var w = JSONWriter()
         w.beginObject()
         w.field("dataset", LineageNode.dataset(d).description)
@@ -193,10 +198,10 @@ enum LineageJSON {
         }
         w.endArray()
         w.endObject()
-        return w.output
+        return w
     }
 
-    static func claims(_ claims: [NamespaceClaim]) -> String {
+    static func claims(_ claims: [NamespaceClaim]) -> JSONWriter {
         var w = JSONWriter()
         w.beginObject()
         w.key("namespaces")
@@ -207,6 +212,6 @@ enum LineageJSON {
         }
         w.endArray()
         w.endObject()
-        return w.output
+        return w
     }
 }

@@ -46,7 +46,7 @@ struct LineageRoutes {
         if let failure = outcome.failures.first { throw failure.error }
         var w = JSONWriter()
         w.beginObject(); w.field("status", "success"); w.field("duplicate", outcome.stored == 0); w.endObject()
-        return JSONResponse.raw(w.output)
+        return JSONResponse.raw(w)
     }
 
     @Sendable func postBatch(_ request: Request, context: StewardContext) async throws -> Response {
@@ -95,7 +95,7 @@ struct LineageRoutes {
         }
         w.endArray()
         w.endObject()
-        return JSONResponse.raw(w.output)
+        return JSONResponse.raw(w)
     }
 
     private static func field(_ e: LineageError) -> String { e.details.first?.field ?? "" }
@@ -206,7 +206,7 @@ struct LineageRoutes {
             throw APIFailure(status: .conflict, code: "lineage_namespace_taken",
                              message: "Namespace \(namespace) already belongs to domain \(held.domain); ask the council to resolve the conflict.")
         }
-        return JSONResponse.raw(LineageJSON.claims([held]), status: .ok)
+        return JSONResponse.raw(LineageJSON.claims([held]))
     }
 
     @Sendable func claims(_ request: Request, context: StewardContext) async throws -> Response {

@@ -33,7 +33,7 @@ struct ComplianceRoutes {
         }
         w.endArray()
         w.endObject()
-        return JSONResponse.raw(w.output)
+        return JSONResponse.raw(w)
     }
 
     @Sendable func domain(_ request: Request, context: StewardContext) async throws -> Response {
@@ -54,7 +54,7 @@ struct ComplianceRoutes {
         w.endArray()
         Self.writeFindings(findings.filter { $0.result != "pass" }, key: "violations", to: &w)
         w.endObject()
-        return JSONResponse.raw(w.output)
+        return JSONResponse.raw(w)
     }
 
     @Sendable func product(_ request: Request, context: StewardContext) async throws -> Response {
@@ -69,7 +69,7 @@ struct ComplianceRoutes {
         w.field("product", id.description)
         Self.writeFindings(findings, key: "findings", to: &w)
         w.endObject()
-        return JSONResponse.raw(w.output)
+        return JSONResponse.raw(w)
     }
 
     @Sendable func policy(_ request: Request, context: StewardContext) async throws -> Response {
@@ -81,7 +81,7 @@ struct ComplianceRoutes {
         w.field("policy", id)
         Self.writeFindings(findings, key: "findings", to: &w)
         w.endObject()
-        return JSONResponse.raw(w.output)
+        return JSONResponse.raw(w)
     }
 
     /// Opens the answer: as-of time, score and counts.

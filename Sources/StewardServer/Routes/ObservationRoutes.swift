@@ -84,6 +84,6 @@ struct ObservationRoutes {
         w.endArray()
         if let next = page.next { w.field("nextCursor", next.token) } else { w.key("nextCursor"); w.null() }
         w.endObject()
-        return JSONResponse.raw(w.output)
+        return JSONResponse.raw(w)
     }
 }

@@ -62,7 +62,7 @@ struct PolicyRoutes {
         for problem in problems { w.value(problem.description) }
         w.endArray()
         w.endObject()
-        return JSONResponse.raw(w.output)
+        return JSONResponse.raw(w)
     }
 
     /// What policies see about a product right now, as a fixture for `steward policy eval` and tests.
@@ -104,7 +104,7 @@ struct PolicyRoutes {
         for problem in elsewhere { w.value(problem.description) }
         w.endArray()
         w.endObject()
-        return JSONResponse.raw(w.output, status: .ok)
+        return JSONResponse.raw(w, status: .ok)
     }
 
     @Sendable func deleteCouncil(_ request: Request, context: StewardContext) async throws -> Response {

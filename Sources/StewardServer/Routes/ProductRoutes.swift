@@ -53,7 +53,7 @@ struct ProductRoutes {
         }
         w.endArray()
         w.endObject()
-        return JSONResponse.raw(w.output)
+        return JSONResponse.raw(w)
     }
 
     @Sendable func show(_ request: Request, context: StewardContext) async throws -> Response {
@@ -81,6 +81,6 @@ struct ProductRoutes {
         }
         w.endArray()
         w.endObject()
-        return JSONResponse.raw(w.output)
+        return JSONResponse.raw(w)
     }
 }

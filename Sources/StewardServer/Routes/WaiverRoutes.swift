@@ -59,7 +59,7 @@ struct WaiverRoutes {
         try await governance.grant(waiver)
         var w = JSONWriter()
         Self.write(waiver, now: now, to: &w)
-        return JSONResponse.raw(w.output, status: .created)
+        return JSONResponse.raw(w, status: .created)
     }
 
     @Sendable func list(_ request: Request, context: StewardContext) async throws -> Response {
@@ -77,7 +77,7 @@ struct WaiverRoutes {
         for waiver in waivers { Self.write(waiver, now: now, to: &w) }
         w.endArray()
         w.endObject()
-        return JSONResponse.raw(w.output)
+        return JSONResponse.raw(w)
     }
 
     @Sendable func revoke(_ request: Request, context: StewardContext) async throws -> Response {
@@ -89,7 +89,7 @@ struct WaiverRoutes {
         }
         var w = JSONWriter()
         Self.write(waiver, now: .now, to: &w)
-        return JSONResponse.raw(w.output)
+        return JSONResponse.raw(w)
     }
 
     static func write(_ waiver: WaiverRecord, now: Timestamp, to w: inout JSONWriter) {
