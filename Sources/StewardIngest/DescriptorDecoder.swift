@@ -8,22 +8,25 @@ public enum DescriptorDecoder {
 
     /// - Parameter expected: the product named by the URL; the body must agree with it.
     public static func decode(_ bytes: Data, format: Format, expected: ProductID) throws(IngestError) -> ProductDescriptor {
-        let parsed: Parsed
-        do {
-            switch format {
-            case .json:
-                parsed = try JSONDecoder().decode(Parsed.self, from: bytes)
-            case .yaml:
-                guard let text = String(data: bytes, encoding: .utf8) else { throw IngestError.malformedBody("YAML must be UTF-8") }
-                parsed = try YAMLDecoder().decode(Parsed.self, from: text)
+        let document: JSONValue
+        switch format {
+        case .json:
+            document = try JSONBatchDecoder.parse(bytes)
+        case .yaml:
+            guard let text = String(data: bytes, encoding: .utf8) else { throw .malformedBody("YAML must be UTF-8") }
+            do {
+                guard let node = try Yams.compose(yaml: text) else { throw IngestError.malformedBody("the YAML document is empty") }
+                document = try value(of: node, depth: 0)
+            } catch let error as IngestError {
+                throw error
+            } catch {
+                throw .malformedBody("not valid YAML (\(error))")
             }
-        } catch let error as IngestError {
-            throw error
-        } catch let error as DecodingError {
-            throw .malformedBody(JSONBatchDecoder.describe(error))
-        } catch {
-            throw .malformedBody(format == .json ? "not valid JSON" : "not valid YAML")
         }
+        guard let members = document.members else {
+            throw .malformedBody("expected a product descriptor object, not \(document.typeName)")
+        }
+        let parsed = Parsed(members)
         var problems = parsed.problems
         if let d = parsed.descriptor {
             if d.domain != expected.domain {
@@ -37,12 +40,41 @@ public enum DescriptorDecoder {
         return descriptor
     }
 
-    private struct Parsed: Decodable {
+    /// A YAML node as the JSON value it reads as: plain scalars take the type YAML 1.2's core
+    /// schema resolves (`42` an integer, `true` a boolean), quoted ones stay strings.
+    static func value(of node: Node, depth: Int) throws(IngestError) -> JSONValue {
+        guard depth < JSONParser.maxDepth else { throw .malformedBody("YAML nested deeper than \(JSONParser.maxDepth) levels") }
+        switch node {
+        case .scalar(let scalar):
+            switch node.tag.rawValue {
+            case Tag.Name.null.rawValue: return .null
+            case Tag.Name.bool.rawValue: return node.bool.map { .bool($0) } ?? .string(scalar.string)
+            case Tag.Name.int.rawValue: return node.int.map { .int(Int64($0)) } ?? .string(scalar.string)
+            case Tag.Name.float.rawValue: return node.float.map { .double($0) } ?? .string(scalar.string)
+            default: return .string(scalar.string)
+            }
+        case .sequence(let sequence):
+            var items: [JSONValue] = []
+            for item in sequence { items.append(try value(of: item, depth: depth + 1)) }
+            return .array(items)
+        case .mapping(let mapping):
+            var members: [(key: String, value: JSONValue)] = []
+            for (key, item) in mapping {
+                guard let name = key.string else { throw .malformedBody("YAML mapping keys must be strings") }
+                members.append((name, try value(of: item, depth: depth + 1)))
+            }
+            return .object(members)
+        case .alias:
+            throw .malformedBody("YAML aliases are not supported in descriptors")
+        }
+    }
+
+    private struct Parsed {
         var descriptor: ProductDescriptor?
         var problems: [FieldProblem]
 
-        init(from decoder: any Decoder) throws {
-            var r = try FieldReader(decoder, index: nil, prefix: "")
+        init(_ members: [(key: String, value: JSONValue)]) {
+            var r = FieldReader(members, index: nil, prefix: "")
             r.rejectUnknown(["domain", "name", "title", "description", "owner", "oncall", "tier", "classification",
                              "datasets", "slo", "retention", "consumers"])
             var domain: DomainName?

@@ -1,30 +1,17 @@
 import StewardCore
 
-/// Any JSON object key.
-struct AnyKey: CodingKey, Hashable {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(_ s: String) { stringValue = s }
-    init?(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
-}
-
-/// Reads fields from a decoding container and records every problem instead of throwing at the
-/// first, so one answer can list everything wrong with a batch or descriptor.
+/// Reads fields from one parsed JSON object and records every problem instead of throwing at
+/// the first, so one answer can list everything wrong with a batch or descriptor.
+///
+/// Objects hold a handful of members, so lookups compare keys in order: no hashing, no index.
 struct FieldReader {
-    let container: KeyedDecodingContainer<AnyKey>
+    let members: [(key: String, value: JSONValue)]
     let index: Int?
     let prefix: String
     var problems: [FieldProblem] = []
 
-    init(_ decoder: any Decoder, index: Int?, prefix: String) throws {
-        container = try decoder.container(keyedBy: AnyKey.self)
-        self.index = index
-        self.prefix = prefix
-    }
-
-    init(_ container: KeyedDecodingContainer<AnyKey>, index: Int?, prefix: String) {
-        self.container = container
+    init(_ members: [(key: String, value: JSONValue)], index: Int?, prefix: String) {
+        self.members = members
         self.index = index
         self.prefix = prefix
     }
@@ -37,47 +24,57 @@ struct FieldReader {
 
     /// Reports keys outside `allowed`: a typo such as `rowcount` should not be silently dropped.
     mutating func rejectUnknown(_ allowed: Set<String>) {
-        for key in container.allKeys where !allowed.contains(key.stringValue) {
-            problem(key.stringValue, "unknown field")
+        for m in members where !allowed.contains(m.key) {
+            problem(m.key, "unknown field")
         }
     }
 
-    private mutating func read<T: Decodable>(_ type: T.Type, _ key: String, required: Bool, typeName: String) -> T? {
-        // One lookup: decodeIfPresent answers nil for a missing key and for null alike.
-        do {
-            guard let value = try container.decodeIfPresent(T.self, forKey: AnyKey(key)) else {
-                if required { problem(key, "is required") }
-                return nil
-            }
-            return value
-        } catch {
+    /// The member's value; a missing member and an explicit null are both absent.
+    func value(_ key: String) -> JSONValue? {
+        for m in members where m.key == key {
+            if case .null = m.value { return nil }
+            return m.value
+        }
+        return nil
+    }
+
+    func contains(_ key: String) -> Bool { members.contains { $0.key == key } }
+
+    /// The value of `key`, or nil after recording "is required" or "must be <typeName>".
+    private mutating func read<T>(_ key: String, required: Bool, typeName: String, _ convert: (JSONValue) -> T?) -> T? {
+        guard let v = value(key) else {
+            if required { problem(key, "is required") }
+            return nil
+        }
+        guard let converted = convert(v) else {
             problem(key, "must be \(typeName)")
             return nil
         }
+        return converted
     }
 
     mutating func string(_ key: String, required: Bool = true, maxLength: Int = 1024) -> String? {
-        guard let s = read(String.self, key, required: required, typeName: "a string") else { return nil }
+        guard let s = read(key, required: required, typeName: "a string", { $0.string }) else { return nil }
         if required && s.isEmpty { problem(key, "must not be empty"); return nil }
         if s.utf8.count > maxLength { problem(key, "must be at most \(maxLength) bytes"); return nil }
         return s
     }
 
     mutating func int64(_ key: String, required: Bool = true, minimum: Int64 = 0) -> Int64? {
-        guard let v = read(Int64.self, key, required: required, typeName: "an integer") else { return nil }
+        guard let v = read(key, required: required, typeName: "an integer", { $0.int }) else { return nil }
         if v < minimum { problem(key, "must be at least \(minimum)"); return nil }
         return v
     }
 
     mutating func double(_ key: String, required: Bool = true, range: ClosedRange<Double>? = nil) -> Double? {
-        guard let v = read(Double.self, key, required: required, typeName: "a number") else { return nil }
+        guard let v = read(key, required: required, typeName: "a number", { $0.double }) else { return nil }
         if !v.isFinite { problem(key, "must be finite"); return nil }
         if let range, !range.contains(v) { problem(key, "must be between \(range.lowerBound) and \(range.upperBound)"); return nil }
         return v
     }
 
     mutating func timestamp(_ key: String, required: Bool = true) -> Timestamp? {
-        guard let s = read(String.self, key, required: required, typeName: "an RFC 3339 timestamp string") else { return nil }
+        guard let s = read(key, required: required, typeName: "an RFC 3339 timestamp string", { $0.string }) else { return nil }
         do { return try Timestamp(rfc3339: s) } catch {
             problem(key, "must be an RFC 3339 timestamp such as 2026-11-21T10:00:00Z")
             return nil
@@ -93,12 +90,21 @@ struct FieldReader {
     }
 
     mutating func stringArray(_ key: String, required: Bool = true) -> [String]? {
-        read([String].self, key, required: required, typeName: "a list of strings")
+        read(key, required: required, typeName: "a list of strings") { v -> [String]? in
+            guard let items = v.array else { return nil }
+            var out: [String] = []
+            out.reserveCapacity(items.count)
+            for item in items {
+                guard let s = item.string else { return nil }
+                out.append(s)
+            }
+            return out
+        }
     }
 
     mutating func enumValue<E: RawRepresentable & CaseIterable>(_ type: E.Type, _ key: String, required: Bool = true) -> E?
     where E.RawValue == String {
-        guard let s = read(String.self, key, required: required, typeName: "a string") else { return nil }
+        guard let s = read(key, required: required, typeName: "a string", { $0.string }) else { return nil }
         guard let v = E(rawValue: s) else {
             problem(key, "must be one of " + E.allCases.map(\.rawValue).joined(separator: ", "))
             return nil
@@ -108,16 +114,8 @@ struct FieldReader {
 
     /// A nested object, read with its own reader whose problems are merged into this one.
     mutating func object<T>(_ key: String, required: Bool = true, _ body: (inout FieldReader) -> T?) -> T? {
-        let k = AnyKey(key)
-        guard container.contains(k), (try? container.decodeNil(forKey: k)) == false else {
-            if required { problem(key, "is required") }
-            return nil
-        }
-        guard let nested = try? container.nestedContainer(keyedBy: AnyKey.self, forKey: k) else {
-            problem(key, "must be an object")
-            return nil
-        }
-        var reader = FieldReader(nested, index: index, prefix: path(key))
+        guard let members = read(key, required: required, typeName: "an object", { $0.members }) else { return nil }
+        var reader = FieldReader(members, index: index, prefix: path(key))
         let value = body(&reader)
         problems += reader.problems
         return value
@@ -125,36 +123,19 @@ struct FieldReader {
 
     /// A list of objects, each read with its own reader (`columns[2].name`).
     mutating func objects<T>(_ key: String, required: Bool = true, _ body: (inout FieldReader) -> T?) -> [T]? {
-        let k = AnyKey(key)
-        guard container.contains(k), (try? container.decodeNil(forKey: k)) == false else {
-            if required { problem(key, "is required") }
-            return nil
-        }
-        guard var list = try? container.nestedUnkeyedContainer(forKey: k) else {
-            problem(key, "must be a list")
-            return nil
-        }
+        guard let list = read(key, required: required, typeName: "a list", { $0.array }) else { return nil }
         var out: [T] = []
         var ok = true
-        var i = 0
-        while !list.isAtEnd {
-            guard let nested = try? list.nestedContainer(keyedBy: AnyKey.self) else {
+        for (i, item) in list.enumerated() {
+            guard let members = item.members else {
                 problems.append(FieldProblem(index: index, field: "\(path(key))[\(i)]", message: "must be an object"))
-                _ = try? list.decode(Skip.self)
                 ok = false
-                i += 1
                 continue
             }
-            var reader = FieldReader(nested, index: index, prefix: "\(path(key))[\(i)]")
+            var reader = FieldReader(members, index: index, prefix: "\(path(key))[\(i)]")
             if let v = body(&reader), reader.problems.isEmpty { out.append(v) } else { ok = false }
             problems += reader.problems
-            i += 1
         }
         return ok ? out : nil
     }
-}
-
-/// Decodes and discards any JSON value, to step over a bad list element.
-struct Skip: Decodable {
-    init(from decoder: any Decoder) throws {}
 }

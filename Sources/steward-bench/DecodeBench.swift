@@ -11,7 +11,7 @@ struct Decode: ParsableCommand {
     @Option(help: "Batches to decode per format.") var iterations = 300
 
     func run() throws {
-        let observations = IngestBench.observations(batch, seed: 1)
+        let observations = IngestBench.observations(batch, seed: 1, start: .now)
         let json = Data(BatchJSON.encode(batchId: "b", domain: "bench", agentID: "a", agentVersion: "1", observations: observations).utf8)
         let proto = try BatchProto.encode(batchId: "b", domain: "bench", agentID: "a", agentVersion: "1", observations: observations)
         for (name, body, decode) in [("JSON", json, { (d: Data) throws -> Int in try JSONBatchDecoder.decode(d).observations.count }),

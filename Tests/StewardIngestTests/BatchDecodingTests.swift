@@ -60,6 +60,32 @@ import Testing
         #expect(error?.code == "ingest_malformed_body" || error?.code == "ingest_invalid_batch")
     }
 
+    @Test func malformedJSONSaysWhereAndNestingIsBounded() throws {
+        let truncated = #expect(throws: IngestError.self) { try JSONBatchDecoder.decode(Data(#"{"batchId": "b", "domain": "#.utf8)) }
+        #expect(truncated?.code == "ingest_malformed_body")
+        #expect(truncated?.message.contains("not valid JSON (unexpected end of input at byte 27)") == true)
+        let deep = String(repeating: "[", count: 10_000)
+        let nested = #expect(throws: IngestError.self) { try JSONBatchDecoder.decode(Data(#"{"observations": \#(deep)"#.utf8)) }
+        #expect(nested?.message.contains("nested deeper than 64 levels") == true)
+    }
+
+    @Test func typedYAMLScalarsReadAsTheirJSONTypes() throws {
+        let yaml = """
+            domain: payments
+            name: orders
+            owner: team-payments
+            tier: gold
+            classification: "internal"
+            datasets: [{namespace: pg, name: public.orders, columns: [{name: id, type: 42}]}]
+            retention: P30D
+            slo: {minQualityPassRate: 1.5}
+            """
+        let error = #expect(throws: IngestError.self) {
+            try DescriptorDecoder.decode(Data(yaml.utf8), format: .yaml, expected: ProductID(trustedDomain: "payments", name: "orders"))
+        }
+        #expect(error?.details.map(\.field).sorted() == ["datasets[0].columns[0].type", "slo.minQualityPassRate"])
+    }
+
     @Test func garbageIsNotProtobuf() {
         let error = #expect(throws: IngestError.self) { try ProtoBatchDecoder.decode(Data([0xFF, 0xFF, 0xFF, 0x01])) }
         #expect(error?.code == "ingest_malformed_body")

@@ -1,4 +1,5 @@
 import Foundation
+import StewardCore
 import Testing
 @testable import StewardLineage
 

@@ -1,3 +1,5 @@
+import StewardCore
+
 /// The subset of JSON Schema (draft 2020-12) that the OpenLineage schemas use: type, properties,
 /// required, additionalProperties, items, allOf, anyOf, oneOf, not, enum, const, minimum,
 /// dependentRequired and $ref across documents. Annotations (description, example, format,

@@ -1,3 +1,5 @@
+import StewardCore
+
 /// The OpenLineage 2-0-2 schemas, compiled once: the three event types and, for each place a
 /// facet can appear, the schema of every standard facet by its key (`schema`, `columnLineage`,
 /// `parent`, ...). Facets with other keys are custom facets: kept, checked only as base facets.

@@ -1,3 +1,5 @@
+import StewardCore
+
 /// Compiles JSON Schema documents that `$ref` each other by absolute `$id` URL (as every
 /// OpenLineage facet schema refers to the core schema) or by local `#/$defs/...` pointer.
 struct SchemaCompiler {

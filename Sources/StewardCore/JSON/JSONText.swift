@@ -1,5 +1,3 @@
-import StewardCore
-
 /// Writes a parsed value back as compact JSON (for the parts of an event stored apart from it).
 public enum JSONText {
     public static func encode(_ value: JSONValue) -> String {
@@ -8,7 +6,7 @@ public enum JSONText {
         return w.output
     }
 
-    static func write(_ value: JSONValue, to w: inout JSONWriter) {
+    public static func write(_ value: JSONValue, to w: inout JSONWriter) {
         switch value {
         case .null: w.null()
         case .bool(let b): w.value(b)

@@ -51,7 +51,7 @@ public indirect enum JSONValue: Sendable, Equatable {
     }
 
     /// The JSON Schema type name, for error messages.
-    var typeName: String {
+    public var typeName: String {
         switch self {
         case .null: "null"
         case .bool: "boolean"

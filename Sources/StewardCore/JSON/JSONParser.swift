@@ -1,7 +1,8 @@
-/// A strict RFC 8259 parser over bytes. Written here rather than using JSONSerialization because
-/// lineage ingest needs three things it lacks: a nesting limit with a clear error (producers can
-/// send facets nested a thousand deep), the byte range of each event in a batch (events are kept
-/// verbatim), and speed without bridging through NSObject.
+/// A strict RFC 8259 parser over bytes. Written here rather than using JSONSerialization or
+/// Codable because ingest needs what they lack: a nesting limit with a clear error (producers
+/// can send facets nested a thousand deep), the byte range of each event in a batch (lineage
+/// events are kept verbatim), and speed: observation batches decode several times faster than
+/// through JSONDecoder, whose keyed containers dominated the ingest profile.
 public struct JSONParser {
     /// Deeper documents are refused. OpenLineage events nest about 10 levels; 64 leaves room for
     /// custom facets while keeping recursion shallow.
@@ -20,14 +21,18 @@ public struct JSONParser {
 
     /// Parses one whole document.
     public static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
-        try bytes.withUnsafeBufferPointer { (buffer) throws(Failure) -> JSONValue in
-            var p = JSONParser(buffer)
-            p.skipSpace()
-            let v = try p.value()
-            p.skipSpace()
-            guard p.i == buffer.count else { throw p.fail("unexpected content after the JSON value") }
-            return v
-        }
+        try bytes.withUnsafeBufferPointer { (buffer) throws(Failure) -> JSONValue in try parse(buffer) }
+    }
+
+    /// Parses one whole document from memory the caller owns (a request body, without a copy).
+    public static func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws(Failure) -> JSONValue {
+        var p = JSONParser(buffer)
+        p.skipSpace()
+        guard p.i < buffer.count else { throw p.fail("the body is empty") }
+        let v = try p.value()
+        p.skipSpace()
+        guard p.i == buffer.count else { throw p.fail("unexpected content after the JSON value") }
+        return v
     }
 
     /// Parses a top-level array, answering each element with the byte range it came from.
