@@ -29,9 +29,13 @@ public struct ObservationRow: Sendable {
     public var productKey: Int64?
     public var datasetKey: Int64?
     public var observation: Observation
+    /// `observation.payloadJSON`, built when the row is made (on the request's task) so that a
+    /// store's single writer only copies it.
+    public var payload: String
 
     public init(productKey: Int64?, datasetKey: Int64?, observation: Observation) {
         self.productKey = productKey; self.datasetKey = datasetKey; self.observation = observation
+        payload = observation.payloadJSON
     }
 }
 

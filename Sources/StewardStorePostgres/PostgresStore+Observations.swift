@@ -18,7 +18,7 @@ extension PostgresStore {
             observed.append(o.observedAt.microseconds)
             statuses.append(o.status ?? "")
             values.append(o.value ?? .nan)
-            payloads.append(o.payloadJSON)
+            payloads.append(row.payload)
         }
         let heartbeat = batch.rows.lazy.filter { $0.productKey == nil }.map(\.observation.observedAt).max()
         let lastSeen = max(heartbeat ?? batch.receivedAt, batch.receivedAt).microseconds

@@ -10,7 +10,10 @@ import VaporCSQLite
 /// which made per-batch overhead dominate ingest. Here statements are prepared once, a whole
 /// transaction runs in one hop, and every batch that arrived while the previous transaction
 /// was committing goes into the next one: one fsync for many batches. Each batch is still
-/// atomic on its own (a SAVEPOINT each), so one failing batch never takes another with it.
+/// atomic on its own: if anything fails, the group is rolled back and each of its batches is
+/// written again in a transaction of its own, so one failing batch never takes another with
+/// it. (A SAVEPOINT per batch did the same on the happy path, but journalled every hot index
+/// page once per batch.)
 final class SQLiteBatchWriter: @unchecked Sendable {
     // All members below are touched only on `queue`, except `pending`, which has its own lock.
     private let db: OpaquePointer
@@ -113,34 +116,21 @@ final class SQLiteBatchWriter: @unchecked Sendable {
     }
 
     private func write(_ batches: [BatchRecord]) -> [Result<AppendResult, any Error>] {
-        do {
-            try exec("BEGIN IMMEDIATE")
-        } catch {
-            return batches.map { _ in .failure(error) }
+        if batches.count > 1, let results = try? transaction({ () throws(StoreError) in try batches.map(write) }) {
+            return results.map { .success($0) }
         }
-        var results: [Result<AppendResult, any Error>] = []
-        results.reserveCapacity(batches.count)
-        for batch in batches {
-            do {
-                try exec("SAVEPOINT batch")
-                do {
-                    results.append(.success(try write(batch)))
-                    try exec("RELEASE batch")
-                } catch {
-                    try? exec("ROLLBACK TO batch")
-                    try? exec("RELEASE batch")
-                    results.append(.failure(error))
-                }
-            } catch {
-                results.append(.failure(error))
-            }
-        }
+        return batches.map { batch in Result { () throws(StoreError) in try transaction { () throws(StoreError) in try write(batch) } } }
+    }
+
+    private func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        try exec("BEGIN IMMEDIATE")
         do {
+            let value = try body()
             try exec("COMMIT")
-            return results
+            return value
         } catch {
             try? exec("ROLLBACK")
-            return batches.map { _ in .failure(error) }
+            throw error
         }
     }
 
@@ -150,56 +140,57 @@ final class SQLiteBatchWriter: @unchecked Sendable {
 
     private func write(_ batch: BatchRecord) throws(StoreError) -> AppendResult {
         let received = batch.receivedAt.microseconds
-        bind(insertBatch, [.text(batch.domain.rawValue), .text(batch.batchId), .text(batch.agentID), .int(received), .int(Int64(batch.rows.count))])
+        bind(insertBatch, 1, batch.domain.rawValue); bind(insertBatch, 2, batch.batchId); bind(insertBatch, 3, batch.agentID)
+        bind(insertBatch, 4, received); bind(insertBatch, 5, Int64(batch.rows.count))
         try step(insertBatch)
         if sqlite_nio_sqlite3_changes(db) == 0 { return .duplicate }
 
-        var newest: [LatestKey: (row: ObservationRow, id: Int64, payload: String)] = [:]
+        var newest: [LatestKey: (row: Int, id: Int64)] = [:]
         var lastSeen = received
-        for row in batch.rows {
+        for (index, row) in batch.rows.enumerated() {
             let o = row.observation
             guard let product = row.productKey, let dataset = row.datasetKey else {
                 lastSeen = max(lastSeen, o.observedAt.microseconds)
                 continue
             }
-            let payload = o.payloadJSON
-            bind(insertObservation, [.int(product), .int(dataset), .int(Int64(o.kind.code)), .text(o.subject),
-                                     .int(o.observedAt.microseconds), .int(received), o.status.map { .text($0) } ?? .null,
-                                     o.value.map { .double($0) } ?? .null, .text(payload)])
-            try step(insertObservation)
+            let s = insertObservation
+            bind(s, 1, product); bind(s, 2, dataset); bind(s, 3, Int64(o.kind.code)); bind(s, 4, o.subject)
+            bind(s, 5, o.observedAt.microseconds); bind(s, 6, received); bind(s, 7, o.status); bind(s, 8, o.value); bind(s, 9, row.payload)
+            try step(s)
             let id = sqlite_nio_sqlite3_last_insert_rowid(db)
             let key = LatestKey(product: product, dataset: dataset, kind: o.kind.code, subject: o.subject)
-            if let seen = newest[key], seen.row.observation.observedAt > o.observedAt { continue }
-            newest[key] = (row, id, payload)
+            if let seen = newest[key], batch.rows[seen.row].observation.observedAt > o.observedAt { continue }
+            newest[key] = (index, id)
         }
         for (key, entry) in newest {
-            let o = entry.row.observation
-            bind(upsertLatest, [.int(key.product), .int(key.dataset), .int(Int64(key.kind)), .text(key.subject), .int(entry.id),
-                                .int(o.observedAt.microseconds), .int(received), o.status.map { .text($0) } ?? .null,
-                                o.value.map { .double($0) } ?? .null, .text(entry.payload)])
-            try step(upsertLatest)
+            let row = batch.rows[entry.row], o = row.observation
+            let s = upsertLatest
+            bind(s, 1, key.product); bind(s, 2, key.dataset); bind(s, 3, Int64(key.kind)); bind(s, 4, key.subject); bind(s, 5, entry.id)
+            bind(s, 6, o.observedAt.microseconds); bind(s, 7, received); bind(s, 8, o.status); bind(s, 9, o.value); bind(s, 10, row.payload)
+            try step(s)
         }
-        bind(upsertAgent, [.text(batch.domain.rawValue), .text(batch.agentID), .text(batch.agentVersion), .int(lastSeen)])
+        bind(upsertAgent, 1, batch.domain.rawValue); bind(upsertAgent, 2, batch.agentID); bind(upsertAgent, 3, batch.agentVersion)
+        bind(upsertAgent, 4, lastSeen)
         try step(upsertAgent)
         return .stored(batch.rows.count)
     }
 
-    // MARK: C API helpers
+    // MARK: C API helpers (one call per value: no array of boxed values per row on this hot path)
 
-    private enum Value {
-        case int(Int64), double(Double), text(String), null
+    private func bind(_ statement: OpaquePointer?, _ index: Int32, _ value: Int64) {
+        sqlite_nio_sqlite3_bind_int64(statement, index, value)
     }
 
-    private func bind(_ statement: OpaquePointer?, _ values: [Value]) {
-        for (i, value) in values.enumerated() {
-            let index = Int32(i + 1)
-            switch value {
-            case .int(let v): sqlite_nio_sqlite3_bind_int64(statement, index, v)
-            case .double(let v): sqlite_nio_sqlite3_bind_double(statement, index, v)
-            case .text(let v): sqlite_nio_sqlite3_bind_text(statement, index, v, -1, Self.transient)
-            case .null: sqlite_nio_sqlite3_bind_null(statement, index)
-            }
-        }
+    private func bind(_ statement: OpaquePointer?, _ index: Int32, _ value: String) {
+        sqlite_nio_sqlite3_bind_text(statement, index, value, -1, Self.transient)
+    }
+
+    private func bind(_ statement: OpaquePointer?, _ index: Int32, _ value: String?) {
+        if let value { bind(statement, index, value) } else { sqlite_nio_sqlite3_bind_null(statement, index) }
+    }
+
+    private func bind(_ statement: OpaquePointer?, _ index: Int32, _ value: Double?) {
+        if let value { sqlite_nio_sqlite3_bind_double(statement, index, value) } else { sqlite_nio_sqlite3_bind_null(statement, index) }
     }
 
     private func step(_ statement: OpaquePointer?) throws(StoreError) {
