@@ -4,65 +4,122 @@ import StewardStore
 
 extension PostgresStore {
     public func append(_ batch: BatchRecord) async throws(StoreError) -> AppendResult {
-        // Columns as arrays for one UNNEST insert (one round trip for the whole batch).
-        // NULLs travel as sentinels: '' for status, NaN for value (validation rejects NaN from clients).
-        let rows = batch.rows.filter { $0.productKey != nil }
-        var products: [Int64] = [], datasets: [Int64] = [], kinds: [Int16] = [], subjects: [String] = []
-        var observed: [Int64] = [], statuses: [String] = [], values: [Double] = [], payloads: [String] = []
-        for row in rows {
-            let o = row.observation
-            products.append(row.productKey!)
-            datasets.append(row.datasetKey ?? 0)
-            kinds.append(Int16(o.kind.code))
-            subjects.append(o.subject)
-            observed.append(o.observedAt.microseconds)
-            statuses.append(o.status ?? "")
-            values.append(o.value ?? .nan)
-            payloads.append(row.payload)
-        }
-        let heartbeat = batch.rows.lazy.filter { $0.productKey == nil }.map(\.observation.observedAt).max()
-        let lastSeen = max(heartbeat ?? batch.receivedAt, batch.receivedAt).microseconds
-        let received = batch.receivedAt.microseconds
-        let domain = batch.domain.rawValue
-        let count = batch.rows.count
+        try await groupCommit.append(batch) { batches in await self.write(batches) }
+    }
 
-        // Insert history and advance `latest` in one statement; `latest` only moves forward in observed time.
-        let insert: PostgresQuery = """
-            WITH ins AS (
-                INSERT INTO observations (product_id, dataset_id, kind, subject, observed_at, recorded_at, status, value, payload)
-                SELECT p, d, k, s, o, \(received), NULLIF(st, ''), NULLIF(v, 'NaN'::float8), pl
-                FROM UNNEST(\(products)::bigint[], \(datasets)::bigint[], \(kinds)::smallint[], \(subjects)::text[],
-                            \(observed)::bigint[], \(statuses)::text[], \(values)::float8[], \(payloads)::text[])
-                     AS u(p, d, k, s, o, st, v, pl)
-                RETURNING id, product_id, dataset_id, kind, subject, observed_at, recorded_at, status, value, payload)
-            INSERT INTO latest (product_id, dataset_id, kind, subject, observation_id, observed_at, recorded_at, status, value, payload)
-            SELECT DISTINCT ON (product_id, dataset_id, kind, subject)
-                product_id, dataset_id, kind, subject, id, observed_at, recorded_at, status, value, payload
-            FROM ins ORDER BY product_id, dataset_id, kind, subject, observed_at DESC, id DESC
-            ON CONFLICT (product_id, dataset_id, kind, subject) DO UPDATE SET
-                observation_id = excluded.observation_id, observed_at = excluded.observed_at,
-                recorded_at = excluded.recorded_at, status = excluded.status, value = excluded.value,
-                payload = excluded.payload
-            WHERE excluded.observed_at >= latest.observed_at
-            """
-        return try await transaction { c throws(StoreError) -> AppendResult in
-            let inserted = try await self.rows(c, """
-                INSERT INTO batches (domain, batch_id, agent_id, received_at, observation_count)
-                VALUES (\(domain), \(batch.batchId), \(batch.agentID), \(received), \(count))
-                ON CONFLICT DO NOTHING RETURNING batch_id
-                """)
-            if inserted.isEmpty { return .duplicate }
-            if !rows.isEmpty {
-                try await self.run(c, insert)
+    /// One transaction for the whole group; if it fails for any reason but an unreachable
+    /// server, each batch is written again alone, so one bad batch never fails the others.
+    func write(_ batches: [BatchRecord]) async -> [Result<AppendResult, StoreError>] {
+        do {
+            let results = try await transaction { c throws(StoreError) in try await self.insert(batches, c) }
+            return results.map { .success($0) }
+        } catch .unavailable(let why) {
+            return batches.map { _ in .failure(.unavailable(why)) }
+        } catch where batches.count > 1 {
+            var results: [Result<AppendResult, StoreError>] = []
+            for batch in batches {
+                do {
+                    results.append(.success(try await transaction { c throws(StoreError) in try await self.insert([batch], c)[0] }))
+                } catch {
+                    results.append(.failure(error))
+                }
             }
-            try await self.run(c, """
-                INSERT INTO agents (domain, agent_id, version, last_seen_at) VALUES (\(domain), \(batch.agentID), \(batch.agentVersion), \(lastSeen))
+            return results
+        } catch {
+            return [.failure(error)]
+        }
+    }
+
+    /// Inserts the batches not stored before, their observations (advancing `latest`) and their
+    /// agents' last sighting: four statements whatever the number of batches.
+    private func insert(_ batches: [BatchRecord], _ c: PostgresConnection) async throws(StoreError) -> [AppendResult] {
+        var domains: [String] = [], ids: [String] = [], agentIDs: [String] = [], received: [Int64] = [], counts: [Int64] = []
+        for b in batches {
+            domains.append(b.domain.rawValue); ids.append(b.batchId); agentIDs.append(b.agentID)
+            received.append(b.receivedAt.microseconds); counts.append(Int64(b.rows.count))
+        }
+        let inserted = try await rows(c, """
+            INSERT INTO batches (domain, batch_id, agent_id, received_at, observation_count)
+            SELECT * FROM UNNEST(\(domains)::text[], \(ids)::text[], \(agentIDs)::text[], \(received)::bigint[], \(counts)::bigint[])
+            ON CONFLICT DO NOTHING RETURNING domain, batch_id
+            """)
+        var new = Set<BatchKey>()
+        for row in inserted {
+            let (domain, id) = try Self.decode(row, (String, String).self)
+            new.insert(BatchKey(domain: domain, id: id))
+        }
+
+        // Columns as arrays for one UNNEST insert (one round trip for every row of the group).
+        // NULLs travel as sentinels: '' for status, NaN for value (validation rejects NaN from clients).
+        var products: [Int64] = [], datasets: [Int64] = [], kinds: [Int16] = [], subjects: [String] = [], recorded: [Int64] = []
+        var observed: [Int64] = [], statuses: [String] = [], values: [Double] = [], payloads: [String] = []
+        var agents: [AgentKey: (version: String, lastSeen: Int64)] = [:]
+        var results: [AppendResult] = []
+        for batch in batches {
+            // The first of two batches with one id in a group is the one stored.
+            guard new.remove(BatchKey(domain: batch.domain.rawValue, id: batch.batchId)) != nil else {
+                results.append(.duplicate)
+                continue
+            }
+            results.append(.stored(batch.rows.count))
+            var lastSeen = batch.receivedAt.microseconds
+            for row in batch.rows {
+                let o = row.observation
+                guard let product = row.productKey else {
+                    lastSeen = max(lastSeen, o.observedAt.microseconds)
+                    continue
+                }
+                products.append(product)
+                datasets.append(row.datasetKey ?? 0)
+                kinds.append(Int16(o.kind.code))
+                subjects.append(o.subject)
+                observed.append(o.observedAt.microseconds)
+                recorded.append(batch.receivedAt.microseconds)
+                statuses.append(o.status ?? "")
+                values.append(o.value ?? .nan)
+                payloads.append(row.payload)
+            }
+            let key = AgentKey(domain: batch.domain.rawValue, id: batch.agentID)
+            agents[key] = (batch.agentVersion, max(lastSeen, agents[key]?.lastSeen ?? lastSeen))
+        }
+        if !products.isEmpty {
+            // History and `latest` in one statement; `latest` only moves forward in observed time.
+            try await run(c, """
+                WITH ins AS (
+                    INSERT INTO observations (product_id, dataset_id, kind, subject, observed_at, recorded_at, status, value, payload)
+                    SELECT p, d, k, s, o, r, NULLIF(st, ''), NULLIF(v, 'NaN'::float8), pl
+                    FROM UNNEST(\(products)::bigint[], \(datasets)::bigint[], \(kinds)::smallint[], \(subjects)::text[],
+                                \(observed)::bigint[], \(recorded)::bigint[], \(statuses)::text[], \(values)::float8[], \(payloads)::text[])
+                         AS u(p, d, k, s, o, r, st, v, pl)
+                    RETURNING id, product_id, dataset_id, kind, subject, observed_at, recorded_at, status, value, payload)
+                INSERT INTO latest (product_id, dataset_id, kind, subject, observation_id, observed_at, recorded_at, status, value, payload)
+                SELECT DISTINCT ON (product_id, dataset_id, kind, subject)
+                    product_id, dataset_id, kind, subject, id, observed_at, recorded_at, status, value, payload
+                FROM ins ORDER BY product_id, dataset_id, kind, subject, observed_at DESC, id DESC
+                ON CONFLICT (product_id, dataset_id, kind, subject) DO UPDATE SET
+                    observation_id = excluded.observation_id, observed_at = excluded.observed_at,
+                    recorded_at = excluded.recorded_at, status = excluded.status, value = excluded.value,
+                    payload = excluded.payload
+                WHERE excluded.observed_at >= latest.observed_at
+                """)
+        }
+        if !agents.isEmpty {
+            // One row per agent: an upsert may not touch the same row twice in one statement.
+            let keys = Array(agents.keys)
+            let agentDomains = keys.map(\.domain), agentNames = keys.map(\.id)
+            let versions = keys.map { agents[$0]!.version }, seen = keys.map { agents[$0]!.lastSeen }
+            try await run(c, """
+                INSERT INTO agents (domain, agent_id, version, last_seen_at)
+                SELECT * FROM UNNEST(\(agentDomains)::text[], \(agentNames)::text[], \(versions)::text[], \(seen)::bigint[])
                 ON CONFLICT (domain, agent_id) DO UPDATE SET version = excluded.version,
                     last_seen_at = GREATEST(agents.last_seen_at, excluded.last_seen_at)
                 """)
-            return .stored(count)
         }
+        return results
     }
+
+    private struct BatchKey: Hashable { var domain: String, id: String }
+    private struct AgentKey: Hashable { var domain: String, id: String }
 
     static let selectColumns = "p.domain, p.name, d.namespace, d.name"
 

@@ -11,6 +11,8 @@ public final class PostgresStore: Store {
     let client: PostgresClient
     let logger: Logger
     private let runTask: Task<Void, Never>
+    /// Observation batches go through group commit.
+    let groupCommit = GroupCommit()
 
     /// - Parameter url: `postgres://user:password@host:port/database[?sslmode=disable]`.
     public init(url: String, logger: Logger = Logger(label: "steward.postgres")) throws(StoreError) {

@@ -1,33 +1,27 @@
 import Dispatch
 import StewardCore
 import StewardStore
-import Synchronization
 import VaporCSQLite
 
-/// Writes observation batches with group commit, on its own SQLite connection and serial queue.
+/// Writes observation batches with group commit (`GroupCommit`), on its own SQLite connection
+/// and serial queue.
 ///
 /// Why not SQLiteNIO for this: it prepares every statement anew and hops threads per statement,
 /// which made per-batch overhead dominate ingest. Here statements are prepared once, a whole
-/// transaction runs in one hop, and every batch that arrived while the previous transaction
-/// was committing goes into the next one: one fsync for many batches. Each batch is still
+/// group's transaction runs in one hop, and one fsync covers many batches. Each batch is still
 /// atomic on its own: if anything fails, the group is rolled back and each of its batches is
 /// written again in a transaction of its own, so one failing batch never takes another with
 /// it. (A SAVEPOINT per batch did the same on the happy path, but journalled every hot index
 /// page once per batch.)
 final class SQLiteBatchWriter: @unchecked Sendable {
-    // All members below are touched only on `queue`, except `pending`, which has its own lock.
+    // All members below are touched only on `queue`.
     private let db: OpaquePointer
     private let queue = DispatchQueue(label: "steward.sqlite.writer")
-    private let pending = Mutex<(items: [Pending], draining: Bool)>(([], false))
+    private let groupCommit = GroupCommit()
     private var insertBatch: OpaquePointer?
     private var insertObservation: OpaquePointer?
     private var upsertLatest: OpaquePointer?
     private var upsertAgent: OpaquePointer?
-
-    private struct Pending {
-        var batch: BatchRecord
-        var continuation: CheckedContinuation<AppendResult, any Error>
-    }
 
     /// SQLite copies bound text immediately (the C macro SQLITE_TRANSIENT).
     private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
@@ -83,39 +77,12 @@ final class SQLiteBatchWriter: @unchecked Sendable {
     }
 
     func append(_ batch: BatchRecord) async throws(StoreError) -> AppendResult {
-        do {
-            return try await withCheckedThrowingContinuation { continuation in
-                let startDrain = pending.withLock { state in
-                    state.items.append(Pending(batch: batch, continuation: continuation))
-                    if state.draining { return false }
-                    state.draining = true
-                    return true
-                }
-                if startDrain { queue.async { self.drain() } }
-            }
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw .failed("unexpected error")
+        try await groupCommit.append(batch) { batches in
+            await withCheckedContinuation { done in self.queue.async { done.resume(returning: self.write(batches)) } }
         }
     }
 
-    /// Commits everything pending, then whatever arrived meanwhile, until nothing is left.
-    private func drain() {
-        while true {
-            let group: [Pending] = pending.withLock { state in
-                let items = state.items
-                state.items = []
-                if items.isEmpty { state.draining = false }
-                return items
-            }
-            if group.isEmpty { return }
-            let results = write(group.map(\.batch))
-            for (p, result) in zip(group, results) { p.continuation.resume(with: result) }
-        }
-    }
-
-    private func write(_ batches: [BatchRecord]) -> [Result<AppendResult, any Error>] {
+    private func write(_ batches: [BatchRecord]) -> [Result<AppendResult, StoreError>] {
         if batches.count > 1, let results = try? transaction({ () throws(StoreError) in try batches.map(write) }) {
             return results.map { .success($0) }
         }
