@@ -39,34 +39,34 @@ public final class Catalog: Sendable {
 
     /// Resolves every observation to store keys, or lists every one naming something unregistered.
     func resolve(_ observations: [Observation]) -> (rows: [ObservationRow], unknown: [FieldProblem]) {
-        entries.withLock { map in
-            var rows: [ObservationRow] = []
-            rows.reserveCapacity(observations.count)
-            var unknown: [FieldProblem] = []
-            // Batches usually name few products: remember the last one to skip most dictionary lookups.
-            var lastID: ProductID?
-            var lastEntry: CatalogEntry?
-            for (index, o) in observations.enumerated() {
-                guard let product = o.product else {
-                    rows.append(ObservationRow(productKey: nil, datasetKey: nil, observation: o))
-                    continue
-                }
-                if product != lastID {
-                    lastID = product
-                    lastEntry = map[product]
-                }
-                guard let entry = lastEntry else {
-                    unknown.append(FieldProblem(index: index, field: "product", message: "product \(product) is not registered"))
-                    continue
-                }
-                guard let dataset = o.dataset, let key = entry.datasetKeys[dataset] else {
-                    unknown.append(FieldProblem(index: index, field: "dataset",
-                                                message: "dataset \(o.dataset?.description ?? "") is not declared by product \(product)"))
-                    continue
-                }
-                rows.append(ObservationRow(productKey: entry.productKey, datasetKey: key, observation: o))
+        // A copy of the map (a reference, copy-on-write) so concurrent batches resolve without holding the lock.
+        let map = entries.withLock { $0 }
+        var rows: [ObservationRow] = []
+        rows.reserveCapacity(observations.count)
+        var unknown: [FieldProblem] = []
+        // Batches usually name few products: remember the last one to skip most dictionary lookups.
+        var lastID: ProductID?
+        var lastEntry: CatalogEntry?
+        for (index, o) in observations.enumerated() {
+            guard let product = o.product else {
+                rows.append(ObservationRow(productKey: nil, datasetKey: nil, observation: o))
+                continue
             }
-            return (rows, unknown)
+            if product != lastID {
+                lastID = product
+                lastEntry = map[product]
+            }
+            guard let entry = lastEntry else {
+                unknown.append(FieldProblem(index: index, field: "product", message: "product \(product) is not registered"))
+                continue
+            }
+            guard let dataset = o.dataset, let key = entry.datasetKeys[dataset] else {
+                unknown.append(FieldProblem(index: index, field: "dataset",
+                                            message: "dataset \(o.dataset?.description ?? "") is not declared by product \(product)"))
+                continue
+            }
+            rows.append(ObservationRow(productKey: entry.productKey, datasetKey: key, observation: o))
         }
+        return (rows, unknown)
     }
 }

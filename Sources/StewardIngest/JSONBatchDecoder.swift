@@ -32,13 +32,14 @@ public enum JSONBatchDecoder {
                 break
             }
             observations.reserveCapacity(list.count)
+            var products = ProductParser(batchDomain: domain)
             for (index, item) in list.enumerated() {
                 guard let fields = item.members else {
                     problems.append(FieldProblem(index: index, field: "", message: "must be an object"))
                     continue
                 }
                 var o = FieldReader(fields, index: index, prefix: "")
-                if let observation = ObservationReader.read(&o, domain: domain) { observations.append(observation) }
+                if let observation = ObservationReader.read(&o, products: &products) { observations.append(observation) }
                 problems += o.problems
             }
         case .some:

@@ -14,7 +14,7 @@ enum ObservationReader {
         .heartbeat: ["kind", "observedAt"],
     ]
 
-    static func read(_ r: inout FieldReader, domain: DomainName?) -> Observation? {
+    static func read(_ r: inout FieldReader, products: inout ProductParser) -> Observation? {
         guard let kind = r.enumValue(Observation.Kind.self, "kind") else {
             return nil
         }
@@ -24,7 +24,7 @@ enum ObservationReader {
         var dataset: DatasetRef?
         if kind != .heartbeat {
             if let text = r.string("product", maxLength: 200) {
-                switch ObservationBatch.product(text, batchDomain: domain) {
+                switch products.parse(text) {
                 case .success(let id): product = id
                 case .failure(let why): r.problem("product", why.text)
                 }

@@ -33,6 +33,7 @@ public enum ProtoBatchDecoder {
 
         var observations: [Observation] = []
         observations.reserveCapacity(message.observations.count)
+        var products = ProductParser(batchDomain: domain)
         for (i, o) in message.observations.enumerated() {
             let before = problems.count
             func p(_ field: String, _ msg: String) { problems.append(FieldProblem(index: i, field: field, message: msg)) }
@@ -51,7 +52,7 @@ public enum ProtoBatchDecoder {
                 if o.hasDataset { p("dataset", "unknown field") }
             } else {
                 if let text = check(o.product, "product", index: i, max: 200) {
-                    switch ObservationBatch.product(text, batchDomain: domain) {
+                    switch products.parse(text) {
                     case .success(let id): product = id
                     case .failure(let why): p("product", why.text)
                     }
