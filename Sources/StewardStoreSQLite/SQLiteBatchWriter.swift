@@ -82,9 +82,15 @@ final class SQLiteBatchWriter: @unchecked Sendable {
         }
     }
 
+    /// One transaction for the group; if it fails for any reason but an unusable database (which
+    /// would fail each batch again, after as long a wait), each batch is written again alone.
     private func write(_ batches: [BatchRecord]) -> [Result<AppendResult, StoreError>] {
-        if batches.count > 1, let results = try? transaction({ () throws(StoreError) in try batches.map(write) }) {
-            return results.map { .success($0) }
+        if batches.count > 1 {
+            do {
+                return try transaction { () throws(StoreError) in try batches.map(write) }.map { .success($0) }
+            } catch .unavailable(let why) {
+                return batches.map { _ in .failure(.unavailable(why)) }
+            } catch {}
         }
         return batches.map { batch in Result { () throws(StoreError) in try transaction { () throws(StoreError) in try write(batch) } } }
     }
