@@ -38,8 +38,6 @@ struct FieldReader {
         return nil
     }
 
-    func contains(_ key: String) -> Bool { members.contains { $0.key == key } }
-
     /// The value of `key`, or nil after recording "is required" or "must be <typeName>".
     private mutating func read<T>(_ key: String, required: Bool, typeName: String, _ convert: (JSONValue) -> T?) -> T? {
         guard let v = value(key) else {

@@ -7,10 +7,14 @@ import Synchronization
 /// concurrent per-batch transactions queued behind each other's row locks on `latest`, each
 /// holding them through its own commit (100-observation batches waited seconds at half the
 /// maximum rate). One transaction per group pays locks, round trips and the fsync once for many
-/// batches. The backend's `write` keeps each batch atomic on its own and answers one result per
-/// batch, in order.
+/// batches.
+///
+/// Each batch stays atomic on its own: when a group's transaction fails, each of its batches is
+/// written again in a transaction of its own, so one bad batch never fails the others. Only an
+/// unusable store fails them all at once (retrying each would only wait as long again).
 public final class GroupCommit: Sendable {
-    public typealias Write = @Sendable ([BatchRecord]) async -> [Result<AppendResult, StoreError>]
+    /// Writes batches in one transaction, answering one result per batch, in order.
+    public typealias Write = @Sendable ([BatchRecord]) async throws(StoreError) -> [AppendResult]
 
     private struct Pending: Sendable {
         var batch: BatchRecord
@@ -61,8 +65,24 @@ public final class GroupCommit: Sendable {
                 return group
             }
             if group.isEmpty { return }
-            let results = await write(group.map(\.batch))
+            let results = await Self.write(group.map(\.batch), with: write)
             for (p, result) in zip(group, results) { p.continuation.resume(with: result.mapError { $0 as any Error }) }
+        }
+    }
+
+    private static func write(_ batches: [BatchRecord], with write: Write) async -> [Result<AppendResult, StoreError>] {
+        do {
+            return try await write(batches).map { .success($0) }
+        } catch .unavailable(let why) {
+            return batches.map { _ in .failure(.unavailable(why)) }
+        } catch where batches.count > 1 {
+            var results: [Result<AppendResult, StoreError>] = []
+            for batch in batches {
+                do { results.append(.success(try await write([batch])[0])) } catch { results.append(.failure(error)) }
+            }
+            return results
+        } catch {
+            return [.failure(error)]
         }
     }
 }

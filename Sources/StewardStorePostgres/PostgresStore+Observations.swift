@@ -4,29 +4,8 @@ import StewardStore
 
 extension PostgresStore {
     public func append(_ batch: BatchRecord) async throws(StoreError) -> AppendResult {
-        try await groupCommit.append(batch) { batches in await self.write(batches) }
-    }
-
-    /// One transaction for the whole group; if it fails for any reason but an unreachable
-    /// server, each batch is written again alone, so one bad batch never fails the others.
-    func write(_ batches: [BatchRecord]) async -> [Result<AppendResult, StoreError>] {
-        do {
-            let results = try await transaction { c throws(StoreError) in try await self.insert(batches, c) }
-            return results.map { .success($0) }
-        } catch .unavailable(let why) {
-            return batches.map { _ in .failure(.unavailable(why)) }
-        } catch where batches.count > 1 {
-            var results: [Result<AppendResult, StoreError>] = []
-            for batch in batches {
-                do {
-                    results.append(.success(try await transaction { c throws(StoreError) in try await self.insert([batch], c)[0] }))
-                } catch {
-                    results.append(.failure(error))
-                }
-            }
-            return results
-        } catch {
-            return [.failure(error)]
+        try await groupCommit.append(batch) { batches throws(StoreError) in
+            try await self.transaction { c throws(StoreError) in try await self.insert(batches, c) }
         }
     }
 

@@ -8,11 +8,10 @@ import VaporCSQLite
 ///
 /// Why not SQLiteNIO for this: it prepares every statement anew and hops threads per statement,
 /// which made per-batch overhead dominate ingest. Here statements are prepared once, a whole
-/// group's transaction runs in one hop, and one fsync covers many batches. Each batch is still
-/// atomic on its own: if anything fails, the group is rolled back and each of its batches is
-/// written again in a transaction of its own, so one failing batch never takes another with
-/// it. (A SAVEPOINT per batch did the same on the happy path, but journalled every hot index
-/// page once per batch.)
+/// group's transaction runs in one hop, and one fsync covers many batches. `GroupCommit` keeps
+/// each batch atomic on its own by writing a failed group's batches again one by one (a
+/// SAVEPOINT per batch did the same on the happy path, but journalled every hot index page once
+/// per batch).
 final class SQLiteBatchWriter: @unchecked Sendable {
     // All members below are touched only on `queue`.
     private let db: OpaquePointer
@@ -77,22 +76,16 @@ final class SQLiteBatchWriter: @unchecked Sendable {
     }
 
     func append(_ batch: BatchRecord) async throws(StoreError) -> AppendResult {
-        try await groupCommit.append(batch) { batches in
-            await withCheckedContinuation { done in self.queue.async { done.resume(returning: self.write(batches)) } }
+        try await groupCommit.append(batch) { batches throws(StoreError) in
+            let written: Result<[AppendResult], StoreError> = await withCheckedContinuation { done in
+                self.queue.async {
+                    done.resume(returning: Result { () throws(StoreError) in
+                        try self.transaction { () throws(StoreError) in try batches.map(self.write) }
+                    })
+                }
+            }
+            return try written.get()
         }
-    }
-
-    /// One transaction for the group; if it fails for any reason but an unusable database (which
-    /// would fail each batch again, after as long a wait), each batch is written again alone.
-    private func write(_ batches: [BatchRecord]) -> [Result<AppendResult, StoreError>] {
-        if batches.count > 1 {
-            do {
-                return try transaction { () throws(StoreError) in try batches.map(write) }.map { .success($0) }
-            } catch .unavailable(let why) {
-                return batches.map { _ in .failure(.unavailable(why)) }
-            } catch {}
-        }
-        return batches.map { batch in Result { () throws(StoreError) in try transaction { () throws(StoreError) in try write(batch) } } }
     }
 
     private func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {

@@ -44,7 +44,6 @@ struct LineageBench {
     }
 
     func queryFigures() async throws {
-
         // 2. Depth-10 lineage on 100k datasets and 200k job-dataset edges: the first third are sources; every other
         //    dataset is written by one job that reads two earlier datasets.
         progress("building a graph of \(graphDatasets) datasets")

@@ -155,12 +155,7 @@ public struct MapValue: Sendable {
     }
 
     public subscript(field: String) -> Value? {
-        if let index { return index[.string(field)].map { values[$0] } }
-        let n = field.utf8.count
-        for (i, k) in keys.enumerated() {
-            if case .string(let s) = k, s.utf8.count == n, sameString(s, field) { return values[i] }
-        }
-        return nil
+        position(of: .string(field)).map { values[$0] }
     }
 
     private func position(of key: MapKey) -> Int? {

@@ -16,22 +16,22 @@ enum JSONResponse {
     }
 
     static func raw(_ data: Data, status: HTTPResponse.Status = .ok) -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = MediaType.json
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        body(ByteBuffer(bytes: data), status: status)
     }
 
     /// A document written with `JSONWriter`, sent without converting it to a String first.
     static func raw(_ writer: JSONWriter, status: HTTPResponse.Status = .ok) -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = MediaType.json
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: writer.bytes)))
+        body(ByteBuffer(bytes: writer.bytes), status: status)
     }
 
     static func raw(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        body(ByteBuffer(string: text), status: status)
+    }
+
+    private static func body(_ buffer: ByteBuffer, status: HTTPResponse.Status) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = MediaType.json
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: buffer))
     }
 }
 
