@@ -111,5 +111,10 @@ enum PostgresSchema {
                 namespace TEXT PRIMARY KEY, domain TEXT NOT NULL, claimed_by TEXT NOT NULL, claimed_at BIGINT NOT NULL)
             """,
         ],
+        [
+            // `latest` keeps only which observation is newest per key; its values are read from
+            // `observations`, so updating it writes a small row instead of a payload copy.
+            "ALTER TABLE latest DROP COLUMN recorded_at, DROP COLUMN status, DROP COLUMN value, DROP COLUMN payload",
+        ],
     ]
 }

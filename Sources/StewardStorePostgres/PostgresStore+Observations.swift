@@ -70,15 +70,12 @@ extension PostgresStore {
                     FROM UNNEST(\(products)::bigint[], \(datasets)::bigint[], \(kinds)::smallint[], \(subjects)::text[],
                                 \(observed)::bigint[], \(recorded)::bigint[], \(statuses)::text[], \(values)::float8[], \(payloads)::text[])
                          AS u(p, d, k, s, o, r, st, v, pl)
-                    RETURNING id, product_id, dataset_id, kind, subject, observed_at, recorded_at, status, value, payload)
-                INSERT INTO latest (product_id, dataset_id, kind, subject, observation_id, observed_at, recorded_at, status, value, payload)
-                SELECT DISTINCT ON (product_id, dataset_id, kind, subject)
-                    product_id, dataset_id, kind, subject, id, observed_at, recorded_at, status, value, payload
+                    RETURNING id, product_id, dataset_id, kind, subject, observed_at)
+                INSERT INTO latest (product_id, dataset_id, kind, subject, observation_id, observed_at)
+                SELECT DISTINCT ON (product_id, dataset_id, kind, subject) product_id, dataset_id, kind, subject, id, observed_at
                 FROM ins ORDER BY product_id, dataset_id, kind, subject, observed_at DESC, id DESC
                 ON CONFLICT (product_id, dataset_id, kind, subject) DO UPDATE SET
-                    observation_id = excluded.observation_id, observed_at = excluded.observed_at,
-                    recorded_at = excluded.recorded_at, status = excluded.status, value = excluded.value,
-                    payload = excluded.payload
+                    observation_id = excluded.observation_id, observed_at = excluded.observed_at
                 WHERE excluded.observed_at >= latest.observed_at
                 """)
         }
@@ -130,8 +127,9 @@ extension PostgresStore {
                 """)
         } else {
             rows = try await self.rows("""
-                SELECT l.observation_id, l.kind, l.subject, l.observed_at, l.recorded_at, l.status, l.value, l.payload, \(unescaped: Self.selectColumns)
-                FROM products p JOIN latest l ON l.product_id = p.id JOIN datasets d ON d.id = l.dataset_id
+                SELECT o.id, o.kind, o.subject, o.observed_at, o.recorded_at, o.status, o.value, o.payload, \(unescaped: Self.selectColumns)
+                FROM products p JOIN latest l ON l.product_id = p.id JOIN observations o ON o.id = l.observation_id
+                JOIN datasets d ON d.id = l.dataset_id
                 WHERE p.domain = \(product.domain.rawValue) AND p.name = \(product.name)
                 ORDER BY l.kind, d.namespace, d.name, l.subject
                 """)

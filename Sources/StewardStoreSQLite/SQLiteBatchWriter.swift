@@ -52,11 +52,9 @@ final class SQLiteBatchWriter: @unchecked Sendable {
                 """)
             // `latest` only moves forward in observed time: late, out-of-order data never regresses it.
             upsertLatest = try statement("""
-                INSERT INTO latest (product_id, dataset_id, kind, subject, observation_id, observed_at, recorded_at, status, value, payload)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO latest (product_id, dataset_id, kind, subject, observation_id, observed_at) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (product_id, dataset_id, kind, subject) DO UPDATE SET
-                    observation_id = excluded.observation_id, observed_at = excluded.observed_at,
-                    recorded_at = excluded.recorded_at, status = excluded.status, value = excluded.value, payload = excluded.payload
+                    observation_id = excluded.observation_id, observed_at = excluded.observed_at
                 WHERE excluded.observed_at >= latest.observed_at
                 """)
             upsertAgent = try statement("""
@@ -129,10 +127,9 @@ final class SQLiteBatchWriter: @unchecked Sendable {
             newest[key] = (index, id)
         }
         for (key, entry) in newest {
-            let row = batch.rows[entry.row], o = row.observation
             let s = upsertLatest
             bind(s, 1, key.product); bind(s, 2, key.dataset); bind(s, 3, Int64(key.kind)); bind(s, 4, key.subject); bind(s, 5, entry.id)
-            bind(s, 6, o.observedAt.microseconds); bind(s, 7, received); bind(s, 8, o.status); bind(s, 9, o.value); bind(s, 10, row.payload)
+            bind(s, 6, batch.rows[entry.row].observation.observedAt.microseconds)
             try step(s)
         }
         bind(upsertAgent, 1, batch.domain.rawValue); bind(upsertAgent, 2, batch.agentID); bind(upsertAgent, 3, batch.agentVersion)

@@ -117,5 +117,15 @@ enum SQLiteSchema {
                 namespace TEXT PRIMARY KEY, domain TEXT NOT NULL, claimed_by TEXT NOT NULL, claimed_at INTEGER NOT NULL)
             """,
         ],
+        [
+            // `latest` keeps only which observation is newest per key; its values are read from
+            // `observations`. Each group commit writes every `latest` page it touches to the WAL
+            // again: copies of the payload here were a quarter of the WAL a 100-observation batch
+            // wrote (151 → 111 pages per commit).
+            "ALTER TABLE latest DROP COLUMN recorded_at",
+            "ALTER TABLE latest DROP COLUMN status",
+            "ALTER TABLE latest DROP COLUMN value",
+            "ALTER TABLE latest DROP COLUMN payload",
+        ],
     ]
 }

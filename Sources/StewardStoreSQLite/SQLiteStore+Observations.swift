@@ -11,9 +11,9 @@ extension SQLiteStore {
         p.domain AS p_domain, p.name AS p_name, d.namespace AS d_namespace, d.name AS d_name
         """
 
-    func stored(_ row: SQLiteRow, idColumn: String = "id") -> StoredObservation {
+    func stored(_ row: SQLiteRow) -> StoredObservation {
         StoredObservation(
-            id: row.int(idColumn),
+            id: row.int("id"),
             product: ProductID(trustedDomain: row.text("p_domain"), name: row.text("p_name")),
             dataset: DatasetRef(namespace: row.text("d_namespace"), name: row.text("d_name")),
             kind: Observation.Kind(code: Int(row.int("kind"))) ?? .heartbeat,
@@ -25,10 +25,10 @@ extension SQLiteStore {
         let binds: [SQLiteData] = [.text(product.domain.rawValue), .text(product.name)]
         guard let asOf else {
             return try await query(reader, """
-                SELECT l.*, \(Self.selectColumns) FROM products p
-                JOIN latest l ON l.product_id = p.id JOIN datasets d ON d.id = l.dataset_id
+                SELECT o.*, \(Self.selectColumns) FROM products p
+                JOIN latest l ON l.product_id = p.id JOIN observations o ON o.id = l.observation_id JOIN datasets d ON d.id = l.dataset_id
                 WHERE p.domain = ? AND p.name = ? ORDER BY l.kind, d.namespace, d.name, l.subject
-                """, binds).map { stored($0, idColumn: "observation_id") }
+                """, binds).map { stored($0) }
         }
         // As of a past time: what had been observed and recorded by then.
         let t = SQLiteData.time(asOf)
