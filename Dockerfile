@@ -2,8 +2,8 @@
 FROM swift:6.1-bookworm AS build
 WORKDIR /src
 COPY . .
-RUN swift build -c release --product steward --static-swift-stdlib \
- && cp "$(swift build -c release --show-bin-path)/steward" /steward
+# The same release build that BENCHMARKS.md measures (static Swift runtime, no PIE; see the script).
+RUN scripts/build-release.sh --product steward && cp .build-release/release/steward /steward
 
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates libcurl4 libxml2 tzdata \

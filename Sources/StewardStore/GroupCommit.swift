@@ -28,6 +28,9 @@ public final class GroupCommit: Sendable {
 
     public init() {}
 
+    /// True when no batch is waiting for a group.
+    public var isIdle: Bool { pending.withLock { $0.items.isEmpty } }
+
     /// Queues `batch`; if no group is being written, this call starts the loop that writes
     /// groups with `write` (every caller passes the same function).
     public func append(_ batch: BatchRecord, write: @escaping Write) async throws(StoreError) -> AppendResult {

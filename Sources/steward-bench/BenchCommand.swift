@@ -24,10 +24,13 @@ struct Ingest: AsyncParsableCommand {
     @Option(help: "Concurrent senders.") var concurrency = 4
     @Option(help: "Observations per batch in throughput runs.") var batch = 1000
     @Option(help: "Observations to hold before measuring latest-of-each-kind reads (0 to skip).") var fill = 0
+    @Option(help: "Measure latency at this many observations/s instead of half of each format's maximum, to compare builds at equal load.")
+    var latencyRate: Double?
 
     func run() async throws {
         let bench = try await IngestBench(binary: server.binary, backend: server.backend, postgresURL: server.postgresURL, seconds: seconds,
                                           concurrency: concurrency, batchSize: batch, fill: fill)
+        bench.latencyRate = latencyRate
         try await bench.run()
     }
 }

@@ -19,6 +19,8 @@ final class IngestBench: @unchecked Sendable {
     let port: Int
     let dataDir: String
     var server: Process?
+    /// Fixed latency-test rate (observations/s); nil: half of each format's measured maximum.
+    var latencyRate: Double?
     var token = ""
     let client = HTTPClient(eventLoopGroupProvider: .singleton,
                             configuration: .init(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)))
@@ -66,7 +68,7 @@ final class IngestBench: @unchecked Sendable {
         let idleRSS = rss()
         say("machine: \(Machine.describe())")
         say("backend: \(backend), \(concurrency) senders, batches of \(batchSize), \(seconds)s per run")
-        say("idle RSS: \(idleRSS / 1024) MB")
+        say(String(format: "idle RSS: %.1f MB (%d kB, MB = 1,024 kB as in /proc)", Double(idleRSS) / 1024, idleRSS))
         say(String(format: "sender's cost to build one body of %d: JSON %.2f ms, protobuf %.2f ms", batchSize,
                    try Self.encodeCost(.json, size: batchSize), try Self.encodeCost(.protobuf, size: batchSize)))
 
@@ -78,10 +80,10 @@ final class IngestBench: @unchecked Sendable {
         // Each format at half its own maximum: a JSON agent is never offered protobuf's rate.
         var latencyBatches = 0
         for (format, rate) in [(Format.json, json.rate), (.protobuf, proto.rate)] {
-            let latency = try await pacedLatency(format, rate: rate / 2, size: 100)
+            let latency = try await pacedLatency(format, rate: latencyRate ?? rate / 2, size: 100)
             latencyBatches += latency.count
             say(String(format: "latency of 100-observation %@ batches at %.0f obs/s: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d batches)",
-                       format == .json ? "JSON" : "protobuf", rate / 2, latency.p50, latency.p99, latency.max, latency.count))
+                       format == .json ? "JSON" : "protobuf", latencyRate ?? rate / 2, latency.p50, latency.p99, latency.max, latency.count))
         }
 
         if fill > 0 {
@@ -173,8 +175,8 @@ final class IngestBench: @unchecked Sendable {
     /// into the middle of the time indexes and measure an access pattern no agent produces.
     /// Building a body costs the sender a few milliseconds per 1,000 observations in JSON, about
     /// one in protobuf (printed at start).
-    static func body(_ format: Format, size: Int, seed: Int, id: String) throws -> ByteBuffer {
-        let observations = observations(size, seed: seed, start: .now)
+    static func body(_ format: Format, size: Int, seed: Int, id: String, observedAt: Timestamp = .now) throws -> ByteBuffer {
+        let observations = observations(size, seed: seed, start: observedAt)
         switch format {
         case .json:
             return ByteBuffer(string: BatchJSON.encode(batchId: id, domain: "bench", agentID: "bench-agent", agentVersion: "1", observations: observations))
@@ -232,18 +234,31 @@ final class IngestBench: @unchecked Sendable {
     struct Latency { var p50: Double; var p99: Double; var max: Double; var count: Int }
 
     /// Open-loop pacing: requests start on schedule whether or not earlier ones finished.
+    ///
+    /// Every body is built before the clock starts, observed at the time it is due to be sent:
+    /// the server sees the same times as from an agent pushing what it just observed, and the
+    /// load generator, which shares the two cores, does not spend them encoding while latency is
+    /// measured (JSON encoding alone took a quarter of a core at this rate).
     func pacedLatency(_ format: Format, rate: Double, size: Int) async throws -> Latency {
         let interval = Double(size) / rate
         let total = Int(seconds / interval)
-        let samples = Samples()
-        let start = ContinuousClock.now
         let runID = UUID().uuidString.prefix(8)
+        // Sending starts once the bodies are built (estimated from the cost of one, plus a margin).
+        let buildSeconds = try Self.encodeCost(format, size: size) / 1000 * Double(total) * 1.2 + 0.5
+        let begin = Timestamp.now.adding(seconds: buildSeconds)
+        var bodies: [ByteBuffer] = []
+        bodies.reserveCapacity(total)
+        for i in 0..<total {
+            bodies.append(try Self.body(format, size: size, seed: 100 + i, id: "lat-\(runID)-\(i)",
+                                        observedAt: begin.adding(seconds: Double(i) * interval)))
+        }
+        let samples = Samples()
+        let start = ContinuousClock.now + .seconds(max(0, Timestamp.now.seconds(until: begin)))
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for i in 0..<total {
+            for (i, body) in bodies.enumerated() {
                 let due = start + .seconds(Double(i) * interval)
                 try await Task.sleep(until: due)
                 group.addTask {
-                    let body = try Self.body(format, size: size, seed: 100 + i, id: "lat-\(runID)-\(i)")
                     let t0 = ContinuousClock.now
                     let (status, _) = try await self.send("POST", Routes.observations, body: body, type: format.contentType)
                     guard status == 200 else { throw BenchError("push failed: \(status)") }
