@@ -127,5 +127,10 @@ enum SQLiteSchema {
             "ALTER TABLE latest DROP COLUMN value",
             "ALTER TABLE latest DROP COLUMN payload",
         ],
+        [
+            // History without a kind merges the (product, kind, time) ranges instead (see `history`):
+            // one index fewer to update per ingested observation.
+            "DROP INDEX observations_by_product_time",
+        ],
     ]
 }

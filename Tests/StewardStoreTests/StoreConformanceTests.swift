@@ -160,6 +160,18 @@ import Testing
             } while cursor != nil
             #expect(seen == (0..<25).reversed().map(Double.init))
 
+            // Without a kind, both kinds interleave newest first; at equal times the later write first.
+            var all: [StoredObservation] = []
+            cursor = nil
+            repeat {
+                let page = try await store.history(HistoryQuery(product: Self.orders, limit: 7, cursor: cursor))
+                all += page.items
+                cursor = page.next
+            } while cursor != nil
+            #expect(all.count == 50)
+            #expect(zip(all, all.dropFirst()).allSatisfy { ($0.observedAt, $0.id) > ($1.observedAt, $1.id) })
+            #expect(all.prefix(2).map(\.kind) == [.quality, .volume])
+
             let window = try await store.history(HistoryQuery(product: Self.orders, since: Self.t0.adding(seconds: 10),
                                                               until: Self.t0.adding(seconds: 12), limit: 100))
             #expect(window.items.count == 4)
