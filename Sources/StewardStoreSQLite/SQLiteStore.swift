@@ -57,6 +57,10 @@ public final class SQLiteStore: Store {
             try await exec(connection, "PRAGMA synchronous = FULL")
         }
         try await exec(reader, "PRAGMA query_only = 1")
+        // Reads map the database file instead of copying pages through the connection's small
+        // cache, which SQLite empties whenever another connection has written: reading a
+        // product's latest observations takes one random row per key from a large table.
+        try await exec(reader, "PRAGMA mmap_size = 268435456")
     }
 
     public func migrate() async throws(StoreError) {
