@@ -21,12 +21,18 @@ public final class GroupCommit: Sendable {
         var continuation: CheckedContinuation<AppendResult, any Error>
     }
 
-    private let pending = Mutex<(items: [Pending], draining: Bool)>(([], false))
+    private let pending = Mutex<(items: [Pending], writers: Int)>(([], 0))
+    /// Groups written at the same time (each by its own drain loop).
+    private let maxWriters: Int
 
     /// A group stops growing at this many observations, to bound one transaction's size.
     static let maxObservations = 20_000
 
-    public init() {}
+    /// `maxWriters` above 1 lets a group be written while the previous one commits; the store
+    /// must then take its row locks in one order (PostgreSQL). SQLite has one writer anyway.
+    public init(maxWriters: Int = 1) {
+        self.maxWriters = maxWriters
+    }
 
     /// True when no batch is waiting for a group.
     public var isIdle: Bool { pending.withLock { $0.items.isEmpty } }
@@ -38,8 +44,8 @@ public final class GroupCommit: Sendable {
             return try await withCheckedThrowingContinuation { continuation in
                 let start = pending.withLock { state in
                     state.items.append(Pending(batch: batch, continuation: continuation))
-                    if state.draining { return false }
-                    state.draining = true
+                    if state.writers >= maxWriters { return false }
+                    state.writers += 1
                     return true
                 }
                 if start { Task { await self.drain(write) } }
@@ -64,7 +70,7 @@ public final class GroupCommit: Sendable {
                 }
                 let group = Array(state.items.prefix(taken))
                 state.items.removeFirst(taken)
-                if group.isEmpty { state.draining = false }
+                if group.isEmpty { state.writers -= 1 }
                 return group
             }
             if group.isEmpty { return }

@@ -81,7 +81,7 @@ extension PostgresStore {
         }
         if !agents.isEmpty {
             // One row per agent: an upsert may not touch the same row twice in one statement.
-            let keys = Array(agents.keys)
+            let keys = agents.keys.sorted { ($0.domain, $0.id) < ($1.domain, $1.id) }
             let agentDomains = keys.map(\.domain), agentNames = keys.map(\.id)
             let versions = keys.map { agents[$0]!.version }, seen = keys.map { agents[$0]!.lastSeen }
             try await run(c, """

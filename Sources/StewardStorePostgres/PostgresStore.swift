@@ -12,7 +12,9 @@ public final class PostgresStore: Store {
     let logger: Logger
     private let runTask: Task<Void, Never>
     /// Observation batches go through group commit.
-    let groupCommit = GroupCommit()
+    /// Two groups at a time: one is written while the other waits for its commit's fsync. Both
+    /// take `latest` row locks in key order (the upsert is sorted), so they queue, never deadlock.
+    let groupCommit = GroupCommit(maxWriters: 2)
 
     /// - Parameter url: `postgres://user:password@host:port/database[?sslmode=disable]`.
     public init(url: String, logger: Logger = Logger(label: "steward.postgres")) throws(StoreError) {
