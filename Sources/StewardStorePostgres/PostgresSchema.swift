@@ -116,5 +116,10 @@ enum PostgresSchema {
             // `observations`, so updating it writes a small row instead of a payload copy.
             "ALTER TABLE latest DROP COLUMN recorded_at, DROP COLUMN status, DROP COLUMN value, DROP COLUMN payload",
         ],
+        [
+            // History without a kind merges the (product, kind, time) ranges instead (see `history`):
+            // one index fewer to update per ingested observation.
+            "DROP INDEX observations_by_product_time",
+        ],
     ]
 }

@@ -137,17 +137,22 @@ extension PostgresStore {
         return try rows.map { row throws(StoreError) in try Self.stored(row) }
     }
 
+    /// Newest first, through the (product, kind, time) index alone: one descending range per kind,
+    /// each stopped at the page size, merged (as on SQLite; one index fewer to update per row).
     public func history(_ q: HistoryQuery) async throws(StoreError) -> HistoryPage {
-        let kind = q.kind.map { Int16($0.code) }
+        let kinds = (q.kind.map { [$0] } ?? Observation.Kind.allCases).map { Int16($0.code) }
         let cursorTime = q.cursor?.observedAt ?? Int64.max
         let cursorID = q.cursor?.id ?? Int64.max
         let rows = try await self.rows("""
             SELECT o.id, o.kind, o.subject, o.observed_at, o.recorded_at, o.status, o.value, o.payload, \(unescaped: Self.selectColumns)
-            FROM products p JOIN observations o ON o.product_id = p.id JOIN datasets d ON d.id = o.dataset_id
+            FROM products p CROSS JOIN LATERAL unnest(\(kinds)::smallint[]) AS k(kind)
+            CROSS JOIN LATERAL (
+                SELECT * FROM observations x WHERE x.product_id = p.id AND x.kind = k.kind
+                AND x.observed_at >= \(q.since?.microseconds ?? Int64.min) AND x.observed_at < \(q.until?.microseconds ?? Int64.max)
+                AND (x.observed_at, x.id) < (\(cursorTime), \(cursorID))
+                ORDER BY x.observed_at DESC, x.id DESC LIMIT \(q.limit + 1)) o
+            JOIN datasets d ON d.id = o.dataset_id
             WHERE p.domain = \(q.product.domain.rawValue) AND p.name = \(q.product.name)
-              AND (\(kind)::smallint IS NULL OR o.kind = \(kind))
-              AND o.observed_at >= \(q.since?.microseconds ?? Int64.min) AND o.observed_at < \(q.until?.microseconds ?? Int64.max)
-              AND (o.observed_at, o.id) < (\(cursorTime), \(cursorID))
             ORDER BY o.observed_at DESC, o.id DESC LIMIT \(q.limit + 1)
             """)
         var items = try rows.map { row throws(StoreError) in try Self.stored(row) }

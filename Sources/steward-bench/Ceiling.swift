@@ -1,8 +1,7 @@
 import Foundation
 
 /// The machine's bulk-load ceiling for the same rows: sqlite3's `.import` or psql's `\copy`
-/// into a table shaped like Steward's observations (same columns and indexes as the backend's), no
-/// HTTP, no validation.
+/// into a table shaped like Steward's observations (same columns and indexes), no HTTP, no validation.
 enum Ceiling {
     static func measure(backend: String, postgresURL: String?, rows: Int) throws -> (tool: String, rate: Double) {
         let dir = NSTemporaryDirectory() + "steward-ceiling-\(UUID().uuidString)"
@@ -21,7 +20,7 @@ enum Ceiling {
               subject TEXT NOT NULL, observed_at BIGINT NOT NULL, recorded_at BIGINT NOT NULL, status TEXT, value DOUBLE PRECISION,
               payload TEXT NOT NULL);
             CREATE INDEX o2 ON observations (product_id, kind, observed_at);
-            """ + (backend == "postgres" ? "CREATE INDEX o1 ON observations (product_id, observed_at);" : "")
+            """
         if backend == "postgres" {
             try Shell.psql(postgresURL, "DROP TABLE IF EXISTS ceiling_observations; " + table.replacingOccurrences(of: "observations", with: "ceiling_observations"))
             let t0 = Date()
