@@ -37,8 +37,8 @@ public final class GroupCommit: Sendable {
     /// True when no batch is waiting for a group.
     public var isIdle: Bool { pending.withLock { $0.items.isEmpty } }
 
-    /// Queues `batch`; if no group is being written, this call starts the loop that writes
-    /// groups with `write` (every caller passes the same function).
+    /// Queues `batch`; if fewer than `maxWriters` groups are being written, this call starts a
+    /// loop that writes groups with `write` (every caller passes the same function).
     public func append(_ batch: BatchRecord, write: @escaping Write) async throws(StoreError) -> AppendResult {
         do {
             return try await withCheckedThrowingContinuation { continuation in
