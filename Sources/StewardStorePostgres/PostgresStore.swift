@@ -11,9 +11,9 @@ public final class PostgresStore: Store {
     let client: PostgresClient
     let logger: Logger
     private let runTask: Task<Void, Never>
-    /// Observation batches go through group commit.
-    /// Two groups at a time: one is written while the other waits for its commit's fsync. Both
-    /// take `latest` row locks in key order (the upsert is sorted), so they queue, never deadlock.
+    /// Observation batches go through group commit, two groups at a time: one is written while
+    /// the other waits for its commit's fsync. Both take `latest` and `agents` row locks in key
+    /// order (their upserts are sorted), so they queue, never deadlock.
     let groupCommit = GroupCommit(maxWriters: 2)
 
     /// - Parameter url: `postgres://user:password@host:port/database[?sslmode=disable]`.
