@@ -36,37 +36,58 @@ extension SQLiteStore {
             SELECT o.*, \(Self.selectColumns) FROM products p
             JOIN observations o ON o.product_id = p.id JOIN datasets d ON d.id = o.dataset_id
             WHERE p.domain = ? AND p.name = ? AND o.id IN (
-                SELECT (SELECT id FROM observations x WHERE x.product_id = k.product_id AND x.dataset_id = k.dataset_id
-                        AND x.kind = k.kind AND x.subject = k.subject AND x.observed_at <= ? AND x.recorded_at <= ?
-                        ORDER BY x.observed_at DESC, x.id DESC LIMIT 1)
-                FROM latest k WHERE k.product_id = p.id)
+                SELECT (SELECT id FROM (
+                    SELECT * FROM (
+                        SELECT x.id, x.observed_at FROM observation_index k JOIN observations x ON x.id = k.id
+                        WHERE k.product_id = l.product_id AND k.kind = l.kind AND k.observed_at <= ?
+                            AND x.dataset_id = l.dataset_id AND x.subject = l.subject AND x.recorded_at <= ?
+                        ORDER BY k.observed_at DESC, k.id DESC LIMIT 1)
+                    UNION ALL
+                    SELECT x.id, x.observed_at FROM observations x WHERE x.id > (\(Self.indexedThrough))
+                        AND x.product_id = l.product_id AND x.dataset_id = l.dataset_id AND x.kind = l.kind
+                        AND x.subject = l.subject AND x.observed_at <= ? AND x.recorded_at <= ?)
+                    ORDER BY observed_at DESC, id DESC LIMIT 1)
+                FROM latest l WHERE l.product_id = p.id)
             ORDER BY o.kind, d.namespace, d.name, o.subject
-            """, binds + [t, t]).map { stored($0) }
+            """, binds + [t, t, t, t]).map { stored($0) }
     }
 
-    /// Newest first, through the (product, kind, time) index alone: one descending range per kind,
-    /// each stopped at the page size, merged. A (product, time) index would serve this directly,
-    /// but every index costs each ingested observation another B-tree insert and each group commit
-    /// more WAL pages, and this merge reads at most one page per kind.
+    /// Observations above this id are not yet in `observation_index`; readers scan them by rowid.
+    static let indexedThrough = "SELECT indexed_through FROM observation_index_state"
+
+    /// Newest first: one descending (product, kind, time) range of `observation_index` per kind,
+    /// each stopped at the page size, plus the unindexed tail (`SQLiteBatchWriter.indexAfter`),
+    /// merged. A (product, time) index would serve this directly, but every index costs ingest
+    /// more WAL pages per commit, and this merge reads at most one page per kind.
     public func history(_ q: HistoryQuery) async throws(StoreError) -> HistoryPage {
-        var range = "product_id = (SELECT id FROM p) AND kind = ?"
-        var rangeBinds: [SQLiteData] = []
-        if let since = q.since { range += " AND observed_at >= ?"; rangeBinds.append(.time(since)) }
-        if let until = q.until { range += " AND observed_at < ?"; rangeBinds.append(.time(until)) }
-        if let c = q.cursor { range += " AND (observed_at, id) < (?, ?)"; rangeBinds += [.int(c.observedAt), .int(c.id)] }
+        func range(_ t: String) -> (sql: String, binds: [SQLiteData]) {
+            var sql = "", binds: [SQLiteData] = []
+            if let since = q.since { sql += " AND \(t)observed_at >= ?"; binds.append(.time(since)) }
+            if let until = q.until { sql += " AND \(t)observed_at < ?"; binds.append(.time(until)) }
+            if let c = q.cursor { sql += " AND (\(t)observed_at, \(t)id) < (?, ?)"; binds += [.int(c.observedAt), .int(c.id)] }
+            return (sql, binds)
+        }
+        let indexed = range("k."), tail = range("")
         let kinds = q.kind.map { [$0] } ?? Observation.Kind.allCases
         let perKind = kinds.map { _ in
-            "SELECT * FROM (SELECT * FROM observations WHERE \(range) ORDER BY observed_at DESC, id DESC LIMIT ?)"
+            """
+            SELECT * FROM (SELECT o.* FROM observation_index k JOIN observations o ON o.id = k.id
+                WHERE k.product_id = (SELECT id FROM p) AND k.kind = ?\(indexed.sql) ORDER BY k.observed_at DESC, k.id DESC LIMIT ?)
+            """
         }
+        let tailBranch = """
+            SELECT * FROM observations WHERE id > (\(Self.indexedThrough)) AND product_id = (SELECT id FROM p)\(q.kind == nil ? "" : " AND kind = ?")\(tail.sql)
+            """
         let sql = """
             WITH p AS (SELECT id, domain, name FROM products WHERE domain = ? AND name = ?)
-            SELECT o.*, \(Self.selectColumns) FROM (\(perKind.joined(separator: " UNION ALL "))) o
+            SELECT o.*, \(Self.selectColumns) FROM (\((perKind + [tailBranch]).joined(separator: " UNION ALL "))) o
             JOIN p ON p.id = o.product_id JOIN datasets d ON d.id = o.dataset_id
             ORDER BY o.observed_at DESC, o.id DESC LIMIT ?
             """
         var binds: [SQLiteData] = [.text(q.product.domain.rawValue), .text(q.product.name)]
-        for kind in kinds { binds += [.integer(kind.code)] + rangeBinds + [.integer(q.limit + 1)] }
-        binds.append(.integer(q.limit + 1))
+        for kind in kinds { binds += [.integer(kind.code)] + indexed.binds + [.integer(q.limit + 1)] }
+        if let kind = q.kind { binds.append(.integer(kind.code)) }
+        binds += tail.binds + [.integer(q.limit + 1)]
         var items = try await query(reader, sql, binds).map { stored($0) }
         var next: HistoryCursor?
         if items.count > q.limit {

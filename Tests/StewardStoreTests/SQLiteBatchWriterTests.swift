@@ -1,0 +1,89 @@
+import Foundation
+import SQLiteNIO
+import StewardCore
+import StewardStore
+import StewardStoreSQLite
+import Testing
+
+/// Housekeeping the SQLite batch writer does behind ingest, which nothing else would do if it
+/// stopped: checkpointing the WAL, and indexing observations in bulk.
+@Suite struct SQLiteBatchWriterHousekeeping {
+    /// The writer checkpoints the WAL itself, between groups, instead of leaving it to SQLite's
+    /// automatic checkpoint; without it the WAL would grow with every batch.
+    @Test func theWALIsCopiedBackAndStartsOverAsBatchesArrive() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("steward-test-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try await SQLiteStore.open(directory: dir)
+        try await store.migrate()
+        _ = try await store.registerProduct(StoreConformance.descriptor(), at: StoreConformance.t0)
+
+        // 400 batches of 100 observations, about 16 MB of WAL if nothing were copied back.
+        let message = String(repeating: "m", count: 200)
+        for b in 0..<400 {
+            let observations = (0..<100).map { i in
+                Observation(product: StoreConformance.orders, dataset: StoreConformance.ordersRef,
+                            observedAt: StoreConformance.t0.adding(seconds: Double(b * 100 + i)),
+                            detail: .quality(check: "check-\(i % 10)", status: .pass, value: Double(i), threshold: 0, message: message))
+            }
+            let rows = try await StoreConformance.rows(store, observations)
+            #expect(try await store.append(StoreConformance.batch("b\(b)", rows)) == .stored(100))
+        }
+
+        let wal = try FileManager.default.attributesOfItem(atPath: dir + "/steward.sqlite-wal")[.size] as? Int ?? 0
+        #expect(wal < 4 << 20, "the WAL grew to \(wal) bytes")
+        let page = try await store.history(HistoryQuery(product: StoreConformance.orders, limit: 1))
+        #expect(page.items.first?.observedAt == StoreConformance.t0.adding(seconds: 39_999))
+        await store.close()
+    }
+
+    /// Observations reach `observation_index` in bulk, thousands at a time; until then readers
+    /// find them in the unindexed tail. Reads across the boundary miss nothing and repeat nothing.
+    @Test func observationsAreIndexedInBulkAndReadsSeeTheTailToo() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("steward-test-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try await SQLiteStore.open(directory: dir, indexLag: .init(idle: 2048, forced: 16384))
+        try await store.migrate()
+        _ = try await store.registerProduct(StoreConformance.descriptor(), at: StoreConformance.t0)
+
+        // 30 batches of 100, one at a time (so the writer is idle after each): the 21st brings
+        // the tail to 2,100 rows, which are indexed; the last 900 stay in the tail.
+        func at(_ n: Int) -> Timestamp { StoreConformance.t0.adding(seconds: Double(n)) }
+        for b in 0..<30 {
+            let observations = (0..<100).map { i in
+                Observation(product: StoreConformance.orders, dataset: StoreConformance.ordersRef, observedAt: at(b * 100 + i),
+                            detail: .quality(check: "check-\(i % 10)", status: .pass, value: Double(b * 100 + i), threshold: 0, message: nil))
+            }
+            let rows = try await StoreConformance.rows(store, observations)
+            #expect(try await store.append(StoreConformance.batch("b\(b)", rows, at: at(b * 100 + 99))) == .stored(100))
+        }
+        let probe = try await SQLiteConnection.open(storage: .file(path: dir + "/steward.sqlite"))
+        let state = try await probe.query("SELECT indexed_through AS t, (SELECT COUNT(*) FROM observation_index) AS n FROM observation_index_state")
+        try await probe.close()
+        #expect(state.first?.column("t")?.integer == 2100)
+        #expect(state.first?.column("n")?.integer == 2100)
+
+        // Every observation once, newest first, in pages that straddle the boundary, with and
+        // without a kind (the tail is read differently).
+        for kind in [nil, Observation.Kind.quality] {
+            var seen: [Double] = []
+            var cursor: HistoryCursor?
+            repeat {
+                let page = try await store.history(HistoryQuery(product: StoreConformance.orders, kind: kind, limit: 250, cursor: cursor))
+                seen += page.items.compactMap(\.value)
+                cursor = page.next
+            } while cursor != nil
+            // Checked as counts and order, not as whole arrays, so a failure does not print 3,000 values.
+            let missing = Set(0..<3000).subtracting(seen.map { Int($0) })
+            #expect(seen.count == 3000 && missing.isEmpty && seen == seen.sorted(by: >),
+                    "kind \(kind.map(\.rawValue) ?? "any"): \(seen.count) read, \(missing.count) missing, newest first: \(seen == seen.sorted(by: >))")
+        }
+
+        // As of a time in the indexed part and one in the tail: each check's newest by then.
+        for t in [1234, 2950] {
+            let latest = try await store.latest(StoreConformance.orders, asOf: at(t))
+            #expect(latest.count == 10)
+            #expect(latest.compactMap(\.value).max() == Double(t - t % 100 - 1), "as of \(t): only batches recorded by then")
+        }
+        await store.close()
+    }
+}
