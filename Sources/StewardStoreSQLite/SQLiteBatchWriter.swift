@@ -19,22 +19,22 @@ final class SQLiteBatchWriter: @unchecked Sendable {
     private let groupCommit = GroupCommit()
     private var insertBatch: OpaquePointer?
     private var insertObservation: OpaquePointer?
-    private var upsertLatest: OpaquePointer?
     private var upsertAgent: OpaquePointer?
-    private var indexTail: OpaquePointer?
-    private var markIndexed: OpaquePointer?
-    /// Observations stored but not yet in `observation_index` (an estimate: rows of a group
-    /// that rolled back are counted too, which only makes the next `indexAfter` come sooner).
-    private var unindexed = 0
-    private let indexLag: SQLiteStore.IndexLag
+    private var indexFromTail: OpaquePointer?
+    private var latestFromTail: OpaquePointer?
+    private var advanceTail: OpaquePointer?
+    /// Observations in the tail (an estimate: rows of a group that rolled back are counted too,
+    /// which only makes the next `deriveTail` come sooner).
+    private var tailRows = 0
+    private let tailLimits: SQLiteStore.TailLimits
     /// Pages in the WAL after the last commit, from SQLite's WAL hook.
     private var walPages: Int32 = 0
 
     /// SQLite copies bound text immediately (the C macro SQLITE_TRANSIENT).
     private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
-    init(path: String, indexLag: SQLiteStore.IndexLag) throws(StoreError) {
-        self.indexLag = indexLag
+    init(path: String, tailLimits: SQLiteStore.TailLimits) throws(StoreError) {
+        self.tailLimits = tailLimits
         var handle: OpaquePointer?
         let rc = sqlite_nio_sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil)
         guard rc == SQLITE_OK, let handle else {
@@ -64,36 +64,37 @@ final class SQLiteBatchWriter: @unchecked Sendable {
                 INSERT INTO observations (product_id, dataset_id, kind, subject, observed_at, recorded_at, status, value, payload)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-            // `latest` only moves forward in observed time: late, out-of-order data never regresses it.
-            upsertLatest = try statement("""
-                INSERT INTO latest (product_id, dataset_id, kind, subject, observation_id, observed_at) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (product_id, dataset_id, kind, subject) DO UPDATE SET
-                    observation_id = excluded.observation_id, observed_at = excluded.observed_at
-                WHERE excluded.observed_at >= latest.observed_at
-                """)
             upsertAgent = try statement("""
                 INSERT INTO agents (domain, agent_id, version, last_seen_at) VALUES (?, ?, ?, ?)
                 ON CONFLICT (domain, agent_id) DO UPDATE SET version = excluded.version,
                     last_seen_at = MAX(agents.last_seen_at, excluded.last_seen_at)
                 """)
-            indexTail = try statement("""
+            indexFromTail = try statement("""
                 INSERT INTO observation_index SELECT product_id, kind, observed_at, id FROM observations
-                WHERE id > (SELECT indexed_through FROM observation_index_state)
+                WHERE id > (SELECT starts_after FROM observation_tail)
                 ORDER BY product_id, kind, observed_at, id
                 """)
-            markIndexed = try statement("UPDATE observation_index_state SET indexed_through = (SELECT COALESCE(MAX(id), 0) FROM observations)")
-            let tail = try statement("""
-                SELECT (SELECT COALESCE(MAX(id), 0) FROM observations) - indexed_through FROM observation_index_state
+            // Newest by (observed time, id): late, out-of-order data never moves `latest` back.
+            latestFromTail = try statement("""
+                INSERT INTO latest (product_id, dataset_id, kind, subject, observation_id, observed_at)
+                SELECT product_id, dataset_id, kind, subject, id, observed_at FROM observations
+                WHERE id > (SELECT starts_after FROM observation_tail)
+                ORDER BY product_id, dataset_id, kind, subject, observed_at, id
+                ON CONFLICT (product_id, dataset_id, kind, subject) DO UPDATE SET
+                    observation_id = excluded.observation_id, observed_at = excluded.observed_at
+                WHERE (excluded.observed_at, excluded.observation_id) > (latest.observed_at, latest.observation_id)
                 """)
+            advanceTail = try statement("UPDATE observation_tail SET starts_after = (SELECT COALESCE(MAX(id), 0) FROM observations)")
+            let tail = try statement("SELECT (SELECT COALESCE(MAX(id), 0) FROM observations) - starts_after FROM observation_tail")
             defer { sqlite_nio_sqlite3_finalize(tail) }
-            if sqlite_nio_sqlite3_step(tail) == SQLITE_ROW { unindexed = Int(sqlite_nio_sqlite3_column_int64(tail, 0)) }
+            if sqlite_nio_sqlite3_step(tail) == SQLITE_ROW { tailRows = Int(sqlite_nio_sqlite3_column_int64(tail, 0)) }
         } }
         try prepared.get()
     }
 
     func close() {
         queue.sync {
-            for s in [insertBatch, insertObservation, upsertLatest, upsertAgent, indexTail, markIndexed] {
+            for s in [insertBatch, insertObservation, upsertAgent, indexFromTail, latestFromTail, advanceTail] {
                 sqlite_nio_sqlite3_finalize(s)
             }
             sqlite_nio_sqlite3_close_v2(db)
@@ -109,7 +110,7 @@ final class SQLiteBatchWriter: @unchecked Sendable {
                     }
                     let idle = self.groupCommit.isIdle
                     done.resume(returning: written)
-                    self.indexAfter(idle: idle)
+                    self.deriveTail(idle: idle)
                     self.checkpointAfter(idle: self.groupCommit.isIdle)
                 }
             }
@@ -117,22 +118,25 @@ final class SQLiteBatchWriter: @unchecked Sendable {
         }
     }
 
-    /// Adds the unindexed tail of `observations` to `observation_index`, in key order, after a
-    /// group has been answered and while no batch waits (or once the tail reaches `forced`).
+    /// Brings `observation_index` and `latest` up to date with the tail of `observations`, in key
+    /// order, after a group has been answered and while no batch waits (or once the tail
+    /// reaches `forced` rows).
     ///
-    /// Why not an index on `observations`: a batch adds a few entries at the end of each
-    /// (product, kind) range, each on its own page, and every group commit wrote all those pages
-    /// to the WAL again: two thirds of the WAL a 100-observation batch wrote. Thousands of rows
-    /// at a time write each of those pages once. Readers see the index and `indexed_through` in
-    /// one snapshot and scan the tail above it by rowid, so nothing is ever missing from a read.
-    private func indexAfter(idle: Bool) {
-        guard unindexed >= indexLag.idle, idle || unindexed >= indexLag.forced else { return }
+    /// Why not with each batch: a batch adds a row or two to every (product, kind) range of the
+    /// index and every dataset's `latest` rows, each on its own page, and every group commit
+    /// wrote all those pages to the WAL again (57 of the 67 pages of a 100-observation batch's
+    /// commit). Thousands of rows at a time write each page once. Readers see both tables and
+    /// `observation_tail` in one snapshot and merge the tail in by rowid, so no read ever misses
+    /// a stored observation.
+    private func deriveTail(idle: Bool) {
+        guard tailRows >= tailLimits.idle, idle || tailRows >= tailLimits.forced else { return }
         do {
             try transaction { () throws(StoreError) in
-                try step(indexTail)
-                try step(markIndexed)
+                try step(indexFromTail)
+                try step(latestFromTail)
+                try step(advanceTail)
             }
-            unindexed = 0
+            tailRows = 0
         } catch {
             // Left for the next group: readers still find these rows in the tail.
         }
@@ -171,10 +175,6 @@ final class SQLiteBatchWriter: @unchecked Sendable {
         }
     }
 
-    private struct LatestKey: Hashable {
-        var product: Int64, dataset: Int64, kind: Int, subject: String
-    }
-
     private func write(_ batch: BatchRecord) throws(StoreError) -> AppendResult {
         let received = batch.receivedAt.microseconds
         bind(insertBatch, 1, batch.domain.rawValue); bind(insertBatch, 2, batch.batchId); bind(insertBatch, 3, batch.agentID)
@@ -182,9 +182,8 @@ final class SQLiteBatchWriter: @unchecked Sendable {
         try step(insertBatch)
         if sqlite_nio_sqlite3_changes(db) == 0 { return .duplicate }
 
-        var newest: [LatestKey: (row: Int, id: Int64)] = [:]
         var lastSeen = received
-        for (index, row) in batch.rows.enumerated() {
+        for row in batch.rows {
             let o = row.observation
             guard let product = row.productKey, let dataset = row.datasetKey else {
                 lastSeen = max(lastSeen, o.observedAt.microseconds)
@@ -194,17 +193,7 @@ final class SQLiteBatchWriter: @unchecked Sendable {
             bind(s, 1, product); bind(s, 2, dataset); bind(s, 3, Int64(o.kind.code)); bind(s, 4, o.subject)
             bind(s, 5, o.observedAt.microseconds); bind(s, 6, received); bind(s, 7, o.status); bind(s, 8, o.value); bind(s, 9, row.payload)
             try step(s)
-            unindexed += 1
-            let id = sqlite_nio_sqlite3_last_insert_rowid(db)
-            let key = LatestKey(product: product, dataset: dataset, kind: o.kind.code, subject: o.subject)
-            if let seen = newest[key], batch.rows[seen.row].observation.observedAt > o.observedAt { continue }
-            newest[key] = (index, id)
-        }
-        for (key, entry) in newest {
-            let s = upsertLatest
-            bind(s, 1, key.product); bind(s, 2, key.dataset); bind(s, 3, Int64(key.kind)); bind(s, 4, key.subject); bind(s, 5, entry.id)
-            bind(s, 6, batch.rows[entry.row].observation.observedAt.microseconds)
-            try step(s)
+            tailRows += 1
         }
         bind(upsertAgent, 1, batch.domain.rawValue); bind(upsertAgent, 2, batch.agentID); bind(upsertAgent, 3, batch.agentVersion)
         bind(upsertAgent, 4, lastSeen)

@@ -3,6 +3,7 @@
 /// Times are microseconds since the epoch (INTEGER). Observations are append-only; `latest`
 /// holds the newest observation per (product, dataset, kind, subject) so "current state" reads
 /// never scan history, and history reads go through `observation_index` (product, kind, time).
+/// Both are derived behind ingest (migration 6).
 enum SQLiteSchema {
     static let migrations: [[String]] = [
         [
@@ -133,24 +134,24 @@ enum SQLiteSchema {
             "DROP INDEX observations_by_product_time",
         ],
         [
-            // The (product, kind, time) index becomes a table the batch writer fills behind
-            // ingest, many rows at a time (`SQLiteBatchWriter.indexAfter`). Inserted with each
-            // observation, the index wrote 44 of the 67 WAL pages a 100-observation batch's
-            // commit wrote: each batch adds a few entries to the end of every key's range, a
-            // page apart. Filled in key order, thousands of rows at a time, each page is written
-            // once for many rows. Observations above `indexed_through` are the unindexed tail,
-            // which readers scan by rowid (see `history`).
+            // What is derived from `observations` for reading (the (product, kind, time) index and
+            // `latest`) is written by the batch writer in bulk, behind ingest, from the tail of
+            // observations above `observation_tail.starts_after` (`SQLiteBatchWriter.deriveTail`);
+            // readers merge that tail in. Written with each batch, the index and `latest` were
+            // 57 of the 67 WAL pages a 100-observation batch's commit wrote: each batch touches a
+            // few rows of every key, each on its own page. Written in key order, thousands of rows
+            // at a time, each page is written once for many rows.
             """
             CREATE TABLE observation_index (
                 product_id INTEGER NOT NULL, kind INTEGER NOT NULL, observed_at INTEGER NOT NULL, id INTEGER NOT NULL,
                 PRIMARY KEY (product_id, kind, observed_at, id)) WITHOUT ROWID
             """,
-            "CREATE TABLE observation_index_state (indexed_through INTEGER NOT NULL)",
+            "CREATE TABLE observation_tail (starts_after INTEGER NOT NULL)",
             """
             INSERT INTO observation_index SELECT product_id, kind, observed_at, id FROM observations
             ORDER BY product_id, kind, observed_at, id
             """,
-            "INSERT INTO observation_index_state SELECT COALESCE(MAX(id), 0) FROM observations",
+            "INSERT INTO observation_tail SELECT COALESCE(MAX(id), 0) FROM observations",
             "DROP INDEX observations_by_product_kind_time",
         ],
     ]

@@ -21,42 +21,60 @@ extension SQLiteStore {
             status: row.optionalText("status"), value: row.optionalDouble("value"), payload: row.text("payload"))
     }
 
+    /// Observations above this id are the tail: stored, not yet in `observation_index` or
+    /// `latest` (`SQLiteBatchWriter.deriveTail`). Readers scan it by rowid.
+    static let tailStart = "(SELECT starts_after FROM observation_tail)"
+
     public func latest(_ product: ProductID, asOf: Timestamp?) async throws(StoreError) -> [StoredObservation] {
         let binds: [SQLiteData] = [.text(product.domain.rawValue), .text(product.name)]
         guard let asOf else {
+            // `latest` merged with the tail: the newest row per key by (observed time, id).
             return try await query(reader, """
-                SELECT o.*, \(Self.selectColumns) FROM products p
-                JOIN latest l ON l.product_id = p.id JOIN observations o ON o.id = l.observation_id JOIN datasets d ON d.id = l.dataset_id
-                WHERE p.domain = ? AND p.name = ? ORDER BY l.kind, d.namespace, d.name, l.subject
+                WITH prod AS (SELECT id FROM products WHERE domain = ? AND name = ?),
+                candidates AS (
+                    SELECT observation_id AS id, dataset_id, kind, subject, observed_at FROM latest
+                    WHERE product_id = (SELECT id FROM prod)
+                    UNION ALL
+                    SELECT id, dataset_id, kind, subject, observed_at FROM observations
+                    WHERE id > \(Self.tailStart) AND product_id = (SELECT id FROM prod)),
+                newest AS (
+                    SELECT id, ROW_NUMBER() OVER (PARTITION BY dataset_id, kind, subject ORDER BY observed_at DESC, id DESC) AS rank
+                    FROM candidates)
+                SELECT o.*, \(Self.selectColumns) FROM newest n JOIN observations o ON o.id = n.id
+                JOIN products p ON p.id = o.product_id JOIN datasets d ON d.id = o.dataset_id
+                WHERE n.rank = 1 ORDER BY o.kind, d.namespace, d.name, o.subject
                 """, binds).map { stored($0) }
         }
-        // As of a past time: what had been observed and recorded by then.
+        // As of a past time: for each key ever observed, what had been observed and recorded by then.
         let t = SQLiteData.time(asOf)
         return try await query(reader, """
-            SELECT o.*, \(Self.selectColumns) FROM products p
-            JOIN observations o ON o.product_id = p.id JOIN datasets d ON d.id = o.dataset_id
-            WHERE p.domain = ? AND p.name = ? AND o.id IN (
+            WITH prod AS (SELECT id FROM products WHERE domain = ? AND name = ?),
+            keys AS (
+                SELECT product_id, dataset_id, kind, subject FROM latest WHERE product_id = (SELECT id FROM prod)
+                UNION
+                SELECT product_id, dataset_id, kind, subject FROM observations
+                WHERE id > \(Self.tailStart) AND product_id = (SELECT id FROM prod))
+            SELECT o.*, \(Self.selectColumns) FROM observations o
+            JOIN products p ON p.id = o.product_id JOIN datasets d ON d.id = o.dataset_id
+            WHERE o.id IN (
                 SELECT (SELECT id FROM (
                     SELECT * FROM (
-                        SELECT x.id, x.observed_at FROM observation_index k JOIN observations x ON x.id = k.id
-                        WHERE k.product_id = l.product_id AND k.kind = l.kind AND k.observed_at <= ?
-                            AND x.dataset_id = l.dataset_id AND x.subject = l.subject AND x.recorded_at <= ?
-                        ORDER BY k.observed_at DESC, k.id DESC LIMIT 1)
+                        SELECT x.id, x.observed_at FROM observation_index i JOIN observations x ON x.id = i.id
+                        WHERE i.product_id = k.product_id AND i.kind = k.kind AND i.observed_at <= ?
+                            AND x.dataset_id = k.dataset_id AND x.subject = k.subject AND x.recorded_at <= ?
+                        ORDER BY i.observed_at DESC, i.id DESC LIMIT 1)
                     UNION ALL
-                    SELECT x.id, x.observed_at FROM observations x WHERE x.id > (\(Self.indexedThrough))
-                        AND x.product_id = l.product_id AND x.dataset_id = l.dataset_id AND x.kind = l.kind
-                        AND x.subject = l.subject AND x.observed_at <= ? AND x.recorded_at <= ?)
+                    SELECT x.id, x.observed_at FROM observations x WHERE x.id > \(Self.tailStart)
+                        AND x.product_id = k.product_id AND x.dataset_id = k.dataset_id AND x.kind = k.kind
+                        AND x.subject = k.subject AND x.observed_at <= ? AND x.recorded_at <= ?)
                     ORDER BY observed_at DESC, id DESC LIMIT 1)
-                FROM latest l WHERE l.product_id = p.id)
+                FROM keys k)
             ORDER BY o.kind, d.namespace, d.name, o.subject
             """, binds + [t, t, t, t]).map { stored($0) }
     }
 
-    /// Observations above this id are not yet in `observation_index`; readers scan them by rowid.
-    static let indexedThrough = "SELECT indexed_through FROM observation_index_state"
-
     /// Newest first: one descending (product, kind, time) range of `observation_index` per kind,
-    /// each stopped at the page size, plus the unindexed tail (`SQLiteBatchWriter.indexAfter`),
+    /// each stopped at the page size, plus the tail (`tailStart`),
     /// merged. A (product, time) index would serve this directly, but every index costs ingest
     /// more WAL pages per commit, and this merge reads at most one page per kind.
     public func history(_ q: HistoryQuery) async throws(StoreError) -> HistoryPage {
@@ -76,7 +94,7 @@ extension SQLiteStore {
             """
         }
         let tailBranch = """
-            SELECT * FROM observations WHERE id > (\(Self.indexedThrough)) AND product_id = (SELECT id FROM p)\(q.kind == nil ? "" : " AND kind = ?")\(tail.sql)
+            SELECT * FROM observations WHERE id > \(Self.tailStart) AND product_id = (SELECT id FROM p)\(q.kind == nil ? "" : " AND kind = ?")\(tail.sql)
             """
         let sql = """
             WITH p AS (SELECT id, domain, name FROM products WHERE domain = ? AND name = ?)

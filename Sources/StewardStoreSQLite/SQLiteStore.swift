@@ -19,19 +19,20 @@ public final class SQLiteStore: Store {
     let batchWriter: SQLiteBatchWriter
     public let path: String
 
-    /// How many stored observations may wait for `observation_index`: the batch writer indexes
-    /// them in bulk behind ingest, and readers scan that tail by rowid (`SQLiteBatchWriter.indexAfter`).
-    public struct IndexLag: Sendable {
-        /// Index the tail once it holds this many rows and no batch waits.
+    /// How many stored observations may wait in the tail, not yet in `observation_index` and
+    /// `latest`: the batch writer derives those in bulk behind ingest, and readers merge the
+    /// tail in (`SQLiteBatchWriter.deriveTail`).
+    public struct TailLimits: Sendable {
+        /// Derive once the tail holds this many rows and no batch waits.
         public var idle: Int
-        /// Index the tail at this many rows even while batches wait.
+        /// Derive at this many rows even while batches wait.
         public var forced: Int
-        public static let standard = IndexLag(idle: 2048, forced: 16384)
+        public static let standard = TailLimits(idle: 2048, forced: 16384)
         public init(idle: Int, forced: Int) { self.idle = idle; self.forced = forced }
     }
 
     /// Opens (creating if needed) `DIR/steward.sqlite`.
-    public static func open(directory: String, indexLag: IndexLag = .standard,
+    public static func open(directory: String, tailLimits: TailLimits = .standard,
                             logger: Logger = Logger(label: "steward.sqlite")) async throws(StoreError) -> SQLiteStore {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -42,7 +43,7 @@ public final class SQLiteStore: Store {
         do {
             let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
             let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-            let store = SQLiteStore(writer: writer, reader: reader, batchWriter: try SQLiteBatchWriter(path: path, indexLag: indexLag), path: path)
+            let store = SQLiteStore(writer: writer, reader: reader, batchWriter: try SQLiteBatchWriter(path: path, tailLimits: tailLimits), path: path)
             try await store.configure()
             return store
         } catch let error as StoreError {

@@ -10,11 +10,12 @@ import Testing
 /// The backends the conformance suite runs against. PostgreSQL is included when the test command
 /// (scripts/test.sh) has started one and exported STEWARD_TEST_POSTGRES_URL.
 ///
-/// `sqliteIndexingEachGroup` is SQLite indexing every group as soon as it is answered: the suite's
-/// small stores otherwise never reach `IndexLag.standard`, and reads would only ever meet the
-/// unindexed tail, never `observation_index`.
+/// `sqliteDerivingEachGroup` is SQLite deriving the index and `latest` from every group as soon as
+/// it is answered: the suite's
+/// small stores otherwise never reach `TailLimits.standard`, and reads would only ever meet the
+/// tail, never `observation_index` and `latest`.
 enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case sqlite, sqliteIndexingEachGroup, postgres
+    case sqlite, sqliteDerivingEachGroup, postgres
 
     var testDescription: String { rawValue }
 
@@ -22,16 +23,16 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
         ProcessInfo.processInfo.environment["STEWARD_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    static var available: [Backend] { postgresURL == nil ? [.sqlite, .sqliteIndexingEachGroup] : allCases }
+    static var available: [Backend] { postgresURL == nil ? [.sqlite, .sqliteDerivingEachGroup] : allCases }
 
     /// A fresh, migrated, empty store for one test; removed afterwards.
     func withStore(_ body: (any Store) async throws -> Void) async throws {
         switch self {
-        case .sqlite, .sqliteIndexingEachGroup:
+        case .sqlite, .sqliteDerivingEachGroup:
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("steward-test-\(UUID().uuidString)").path
             defer { try? FileManager.default.removeItem(atPath: dir) }
-            let lag = self == .sqlite ? SQLiteStore.IndexLag.standard : .init(idle: 1, forced: 1)
-            let store = try await SQLiteStore.open(directory: dir, indexLag: lag)
+            let limits = self == .sqlite ? SQLiteStore.TailLimits.standard : .init(idle: 1, forced: 1)
+            let store = try await SQLiteStore.open(directory: dir, tailLimits: limits)
             try await store.migrate()
             do { try await body(store) } catch { await store.close(); throw error }
             await store.close()

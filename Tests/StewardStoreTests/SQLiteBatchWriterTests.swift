@@ -36,17 +36,17 @@ import Testing
         await store.close()
     }
 
-    /// Observations reach `observation_index` in bulk, thousands at a time; until then readers
-    /// find them in the unindexed tail. Reads across the boundary miss nothing and repeat nothing.
-    @Test func observationsAreIndexedInBulkAndReadsSeeTheTailToo() async throws {
+    /// Observations reach `observation_index` and `latest` in bulk, thousands at a time; until
+    /// then readers find them in the tail. Reads across the boundary miss nothing, repeat nothing.
+    @Test func indexAndLatestAreDerivedInBulkAndReadsSeeTheTailToo() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("steward-test-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let store = try await SQLiteStore.open(directory: dir, indexLag: .init(idle: 2048, forced: 16384))
+        let store = try await SQLiteStore.open(directory: dir, tailLimits: .standard)
         try await store.migrate()
         _ = try await store.registerProduct(StoreConformance.descriptor(), at: StoreConformance.t0)
 
         // 30 batches of 100, one at a time (so the writer is idle after each): the 21st brings
-        // the tail to 2,100 rows, which are indexed; the last 900 stay in the tail.
+        // the tail to 2,100 rows, which are derived; the last 900 stay in the tail.
         func at(_ n: Int) -> Timestamp { StoreConformance.t0.adding(seconds: Double(n)) }
         for b in 0..<30 {
             let observations = (0..<100).map { i in
@@ -57,10 +57,14 @@ import Testing
             #expect(try await store.append(StoreConformance.batch("b\(b)", rows, at: at(b * 100 + 99))) == .stored(100))
         }
         let probe = try await SQLiteConnection.open(storage: .file(path: dir + "/steward.sqlite"))
-        let state = try await probe.query("SELECT indexed_through AS t, (SELECT COUNT(*) FROM observation_index) AS n FROM observation_index_state")
+        let state = try await probe.query("""
+            SELECT starts_after AS t, (SELECT COUNT(*) FROM observation_index) AS n,
+                (SELECT MAX(observation_id) FROM latest) AS l FROM observation_tail
+            """)
         try await probe.close()
         #expect(state.first?.column("t")?.integer == 2100)
         #expect(state.first?.column("n")?.integer == 2100)
+        #expect(state.first?.column("l")?.integer == 2100, "latest as of the 21st batch")
 
         // Every observation once, newest first, in pages that straddle the boundary, with and
         // without a kind (the tail is read differently).
@@ -84,6 +88,15 @@ import Testing
             #expect(latest.count == 10)
             #expect(latest.compactMap(\.value).max() == Double(t - t % 100 - 1), "as of \(t): only batches recorded by then")
         }
+
+        // The current state comes from the tail; a late batch (observed long ago) changes nothing.
+        let late = try await StoreConformance.rows(store, (0..<10).map { i in
+            Observation(product: StoreConformance.orders, dataset: StoreConformance.ordersRef, observedAt: at(i),
+                        detail: .quality(check: "check-\(i)", status: .fail, value: -1, threshold: 0, message: nil))
+        })
+        #expect(try await store.append(StoreConformance.batch("late", late, at: at(3000))) == .stored(10))
+        let current = try await store.latest(StoreConformance.orders, asOf: nil)
+        #expect(current.compactMap(\.value).sorted() == (2990..<3000).map(Double.init))
         await store.close()
     }
 }
