@@ -71,20 +71,21 @@ final class SQLiteBatchWriter: @unchecked Sendable {
                 """)
             indexFromTail = try statement("""
                 INSERT INTO observation_index SELECT product_id, kind, observed_at, id FROM observations
-                WHERE id > (SELECT starts_after FROM observation_tail)
-                ORDER BY product_id, kind, observed_at, id
+                WHERE id > (SELECT starts_after FROM observation_tail) AND id <= (SELECT starts_after + ?1 FROM observation_tail)
                 """)
-            // Newest by (observed time, id): late, out-of-order data never moves `latest` back.
+            // Newest by (observed time, id), whatever order the rows come in: late, out-of-order
+            // data never moves `latest` back.
             latestFromTail = try statement("""
                 INSERT INTO latest (product_id, dataset_id, kind, subject, observation_id, observed_at)
                 SELECT product_id, dataset_id, kind, subject, id, observed_at FROM observations
-                WHERE id > (SELECT starts_after FROM observation_tail)
-                ORDER BY product_id, dataset_id, kind, subject, observed_at, id
+                WHERE id > (SELECT starts_after FROM observation_tail) AND id <= (SELECT starts_after + ?1 FROM observation_tail)
                 ON CONFLICT (product_id, dataset_id, kind, subject) DO UPDATE SET
                     observation_id = excluded.observation_id, observed_at = excluded.observed_at
                 WHERE (excluded.observed_at, excluded.observation_id) > (latest.observed_at, latest.observation_id)
                 """)
-            advanceTail = try statement("UPDATE observation_tail SET starts_after = (SELECT COALESCE(MAX(id), 0) FROM observations)")
+            advanceTail = try statement("""
+                UPDATE observation_tail SET starts_after = MIN(starts_after + ?1, (SELECT COALESCE(MAX(id), 0) FROM observations))
+                """)
             let tail = try statement("SELECT (SELECT COALESCE(MAX(id), 0) FROM observations) - starts_after FROM observation_tail")
             defer { sqlite_nio_sqlite3_finalize(tail) }
             if sqlite_nio_sqlite3_step(tail) == SQLITE_ROW { tailRows = Int(sqlite_nio_sqlite3_column_int64(tail, 0)) }
@@ -110,43 +111,53 @@ final class SQLiteBatchWriter: @unchecked Sendable {
                     }
                     let idle = self.groupCommit.isIdle
                     done.resume(returning: written)
-                    self.deriveTail(idle: idle)
-                    self.checkpointAfter(idle: self.groupCommit.isIdle)
+                    // One housekeeping step per pause (a batch arriving meanwhile waits for one at
+                    // most), unless the WAL has reached its forced checkpoint.
+                    let derived = self.deriveTail(idle: idle)
+                    self.checkpointAfter(idle: idle && !derived)
                 }
             }
             return try written.get()
         }
     }
 
-    /// Brings `observation_index` and `latest` up to date with the tail of `observations`, in key
-    /// order, after a group has been answered and while no batch waits (or once the tail
-    /// reaches `forced` rows).
+    /// Moves up to `chunk` rows of the tail of `observations` into `observation_index` and
+    /// `latest`, after a group has been answered and while no batch waits (or once the tail
+    /// reaches `forced` rows). A batch that arrives meanwhile waits for it: `chunk` bounds that.
     ///
     /// Why not with each batch: a batch adds a row or two to every (product, kind) range of the
     /// index and every dataset's `latest` rows, each on its own page, and every group commit
     /// wrote all those pages to the WAL again (57 of the 67 pages of a 100-observation batch's
     /// commit). Thousands of rows at a time write each page once. Readers see both tables and
     /// `observation_tail` in one snapshot and merge the tail in by rowid, so no read ever misses
-    /// a stored observation.
-    private func deriveTail(idle: Bool) {
-        guard tailRows >= tailLimits.idle, idle || tailRows >= tailLimits.forced else { return }
+    /// a stored observation. Returns whether it ran.
+    private func deriveTail(idle: Bool) -> Bool {
+        guard tailRows >= tailLimits.idle, idle || tailRows >= tailLimits.forced else { return false }
+        // No fsync of its own: what this derives is already durable in `observations`. A crash
+        // before the next batch's commit syncs the WAL only undoes it, atomically.
         do {
+            try exec("PRAGMA synchronous = NORMAL")
+            defer { try? exec("PRAGMA synchronous = FULL") }
+            // In a pause, one chunk; with no pauses, the whole tail, or it would only grow.
+            let chunk = idle ? tailLimits.chunk : max(tailLimits.chunk, tailRows)
             try transaction { () throws(StoreError) in
-                try step(indexFromTail)
-                try step(latestFromTail)
-                try step(advanceTail)
+                for s in [indexFromTail, latestFromTail, advanceTail] {
+                    bind(s, 1, Int64(chunk))
+                    try step(s)
+                }
             }
-            tailRows = 0
+            tailRows = max(0, tailRows - chunk)
         } catch {
             // Left for the next group: readers still find these rows in the tail.
         }
+        return true
     }
 
     /// WAL pages (4 KiB) after which a checkpoint runs once no batch waits.
     static let idleCheckpointPages: Int32 = 256
-    /// WAL pages after which a checkpoint runs even while batches wait (SQLite's automatic
-    /// checkpoint ran at 8,192 in this writer before).
-    static let forcedCheckpointPages: Int32 = 8192
+    /// WAL pages after which a checkpoint runs even while batches wait: 16 MB of WAL when batches
+    /// never pause (a checkpoint of 8,192 pages took up to 80 ms, all of it a wait for batches).
+    static let forcedCheckpointPages: Int32 = 4096
 
     /// Copies the WAL into the database file after a group has been answered, while no batch waits.
     ///

@@ -139,8 +139,8 @@ enum SQLiteSchema {
             // observations above `observation_tail.starts_after` (`SQLiteBatchWriter.deriveTail`);
             // readers merge that tail in. Written with each batch, the index and `latest` were
             // 57 of the 67 WAL pages a 100-observation batch's commit wrote: each batch touches a
-            // few rows of every key, each on its own page. Written in key order, thousands of rows
-            // at a time, each page is written once for many rows.
+            // few rows of every key, each on its own page. Written thousands of rows at a time,
+            // each page is written once for many rows.
             """
             CREATE TABLE observation_index (
                 product_id INTEGER NOT NULL, kind INTEGER NOT NULL, observed_at INTEGER NOT NULL, id INTEGER NOT NULL,

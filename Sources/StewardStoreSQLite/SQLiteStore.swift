@@ -27,8 +27,10 @@ public final class SQLiteStore: Store {
         public var idle: Int
         /// Derive at this many rows even while batches wait.
         public var forced: Int
-        public static let standard = TailLimits(idle: 2048, forced: 16384)
-        public init(idle: Int, forced: Int) { self.idle = idle; self.forced = forced }
+        /// Rows derived at most in one go (a batch arriving meanwhile waits for it).
+        public var chunk: Int
+        public static let standard = TailLimits(idle: 2048, forced: 16384, chunk: 4096)
+        public init(idle: Int, forced: Int, chunk: Int) { self.idle = idle; self.forced = forced; self.chunk = chunk }
     }
 
     /// Opens (creating if needed) `DIR/steward.sqlite`.

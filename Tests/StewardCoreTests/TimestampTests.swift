@@ -16,6 +16,9 @@ import Testing
         #expect(t.rfc3339 == "2024-02-29T23:59:59.123456Z")
         #expect(try Timestamp(rfc3339: "1970-01-01T00:00:00Z").microseconds == 0)
         #expect(try Timestamp(rfc3339: "1969-12-31T23:59:59.5Z").rfc3339 == "1969-12-31T23:59:59.5Z")
+        #expect(try Timestamp(rfc3339: "2026-01-02T03:04:05.000070Z").rfc3339 == "2026-01-02T03:04:05.00007Z")
+        #expect(try Timestamp(rfc3339: "0001-01-01T00:00:00Z").rfc3339 == "0001-01-01T00:00:00Z")
+        #expect(try Timestamp(rfc3339: "9999-12-31T23:59:59.999999Z").rfc3339 == "9999-12-31T23:59:59.999999Z")
     }
 
     @Test(arguments: ["", "2026-11-21", "2026-11-21T10:00:00", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z",

@@ -93,6 +93,11 @@ import Testing
         }
     }
 
+    /// Stored hashes are SHA-256 in lowercase hex: tokens issued by any earlier build keep working.
+    @Test func tokenHashIsSHA256InLowercaseHex() {
+        #expect(Tokens.hash("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+
     @Test func revokedTokenStopsWorking() async throws {
         try await TestApp.withApp { app, client in
             let issued = try await Tokens.issue(role: .admin, domain: nil, label: "", in: app.store)
