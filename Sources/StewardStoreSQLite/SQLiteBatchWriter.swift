@@ -111,10 +111,9 @@ final class SQLiteBatchWriter: @unchecked Sendable {
                     }
                     let idle = self.groupCommit.isIdle
                     done.resume(returning: written)
-                    // One housekeeping step per pause (a batch arriving meanwhile waits for one at
-                    // most), unless the WAL has reached its forced checkpoint.
-                    let derived = self.deriveTail(idle: idle)
-                    self.checkpointAfter(idle: idle && !derived)
+                    self.deriveTail(idle: idle)
+                    // Still idle? A batch that arrived during the derive goes first.
+                    self.checkpointAfter(idle: self.groupCommit.isIdle)
                 }
             }
             return try written.get()
@@ -130,9 +129,9 @@ final class SQLiteBatchWriter: @unchecked Sendable {
     /// wrote all those pages to the WAL again (57 of the 67 pages of a 100-observation batch's
     /// commit). Thousands of rows at a time write each page once. Readers see both tables and
     /// `observation_tail` in one snapshot and merge the tail in by rowid, so no read ever misses
-    /// a stored observation. Returns whether it ran.
-    private func deriveTail(idle: Bool) -> Bool {
-        guard tailRows >= tailLimits.idle, idle || tailRows >= tailLimits.forced else { return false }
+    /// a stored observation.
+    private func deriveTail(idle: Bool) {
+        guard tailRows >= tailLimits.idle, idle || tailRows >= tailLimits.forced else { return }
         // No fsync of its own: what this derives is already durable in `observations`. A crash
         // before the next batch's commit syncs the WAL only undoes it, atomically.
         do {
@@ -150,7 +149,6 @@ final class SQLiteBatchWriter: @unchecked Sendable {
         } catch {
             // Left for the next group: readers still find these rows in the tail.
         }
-        return true
     }
 
     /// WAL pages (4 KiB) after which a checkpoint runs once no batch waits.
