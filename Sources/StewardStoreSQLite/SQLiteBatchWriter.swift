@@ -27,6 +27,8 @@ final class SQLiteBatchWriter: @unchecked Sendable {
     /// which only makes the next `deriveTail` come sooner).
     private var tailRows = 0
     private let tailLimits: SQLiteStore.TailLimits
+    /// Set by `close`; housekeeping queued before it must not touch the closed connection.
+    private var closed = false
     /// Pages in the WAL after the last commit, from SQLite's WAL hook.
     private var walPages: Int32 = 0
 
@@ -95,6 +97,7 @@ final class SQLiteBatchWriter: @unchecked Sendable {
 
     func close() {
         queue.sync {
+            closed = true
             for s in [insertBatch, insertObservation, upsertAgent, indexFromTail, latestFromTail, advanceTail] {
                 sqlite_nio_sqlite3_finalize(s)
             }
@@ -111,12 +114,23 @@ final class SQLiteBatchWriter: @unchecked Sendable {
                     }
                     let idle = self.groupCommit.isIdle
                     done.resume(returning: written)
-                    self.deriveTail(idle: idle, groupRows: batches.reduce(0) { $0 + $1.rows.count })
-                    // Still idle? A batch that arrived during the derive goes first.
-                    self.checkpointAfter(idle: self.groupCommit.isIdle)
+                    self.housekeeping(idle: idle, groupRows: batches.reduce(0) { $0 + $1.rows.count })
                 }
             }
             return try written.get()
+        }
+    }
+
+    /// Derives from the tail, then checkpoints if still no batch waits (one that arrived during the
+    /// derive goes first). While the tail is long and batches pause, it queues itself again, one
+    /// chunk at a time: after ingest stops nothing else would shorten the tail that every read of
+    /// `latest` scans (16,000 rows left behind made those reads 2.5 ms instead of 1).
+    private func housekeeping(idle: Bool, groupRows: Int) {
+        if closed { return }
+        let derived = deriveTail(idle: idle, groupRows: groupRows)
+        checkpointAfter(idle: groupCommit.isIdle)
+        if derived && tailRows >= tailLimits.idle {
+            queue.async { if self.groupCommit.isIdle { self.housekeeping(idle: true, groupRows: 0) } }
         }
     }
 
@@ -129,9 +143,9 @@ final class SQLiteBatchWriter: @unchecked Sendable {
     /// wrote all those pages to the WAL again (57 of the 67 pages of a 100-observation batch's
     /// commit). Thousands of rows at a time write each page once. Readers see both tables and
     /// `observation_tail` in one snapshot and merge the tail in by rowid, so no read ever misses
-    /// a stored observation.
-    private func deriveTail(idle: Bool, groupRows: Int) {
-        guard tailRows >= tailLimits.idle, idle || tailRows >= tailLimits.forced else { return }
+    /// a stored observation. Returns whether it moved rows.
+    private func deriveTail(idle: Bool, groupRows: Int) -> Bool {
+        guard tailRows >= tailLimits.idle, idle || tailRows >= tailLimits.forced else { return false }
         // No fsync of its own: what this derives is already durable in `observations`. A crash
         // before the next batch's commit syncs the WAL only undoes it, atomically.
         do {
@@ -147,8 +161,10 @@ final class SQLiteBatchWriter: @unchecked Sendable {
                 }
             }
             tailRows = max(0, tailRows - chunk)
+            return true
         } catch {
             // Left for the next group: readers still find these rows in the tail.
+            return false
         }
     }
 

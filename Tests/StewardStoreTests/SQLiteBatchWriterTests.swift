@@ -100,4 +100,29 @@ import Testing
         #expect(current.compactMap(\.value).sorted() == (2990..<3000).map(Double.init))
         await store.close()
     }
+
+    /// Once batches stop, the writer keeps deriving in chunks until the tail is short: reads of
+    /// `latest` scan the tail, and no further batch would come to trigger it.
+    @Test func theTailDrainsAfterIngestStops() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("steward-test-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try await SQLiteStore.open(directory: dir, tailLimits: .init(idle: 100, forced: 100_000, chunk: 100))
+        try await store.migrate()
+        _ = try await store.registerProduct(StoreConformance.descriptor(), at: StoreConformance.t0)
+        let rows = try await StoreConformance.rows(store, (0..<1000).map { i in
+            StoreConformance.volume(Int64(i), at: StoreConformance.t0.adding(seconds: Double(i)))
+        })
+        #expect(try await store.append(StoreConformance.batch("one", rows)) == .stored(1000))
+
+        // One batch of 1,000 and then nothing: ten chunks of 100 should follow, one per pause.
+        let probe = try await SQLiteConnection.open(storage: .file(path: dir + "/steward.sqlite"))
+        var startsAfter = 0
+        for _ in 0..<100 where startsAfter < 1000 {
+            try await Task.sleep(for: .milliseconds(20))
+            startsAfter = try await probe.query("SELECT starts_after AS s FROM observation_tail").first?.column("s")?.integer ?? 0
+        }
+        try await probe.close()
+        #expect(startsAfter == 1000)
+        await store.close()
+    }
 }
