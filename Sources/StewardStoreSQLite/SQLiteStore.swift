@@ -29,8 +29,12 @@ public final class SQLiteStore: Store {
         public var forced: Int
         /// Rows derived at most in one go (a batch arriving meanwhile waits for it).
         public var chunk: Int
-        public static let standard = TailLimits(idle: 2048, forced: 16384, chunk: 4096)
-        public init(idle: Int, forced: Int, chunk: Int) { self.idle = idle; self.forced = forced; self.chunk = chunk }
+        /// With no group for this long, derive the rest of the tail, whatever its length.
+        public var drainAfterMilliseconds: Int
+        public static let standard = TailLimits(idle: 2048, forced: 16384, chunk: 4096, drainAfterMilliseconds: 200)
+        public init(idle: Int, forced: Int, chunk: Int, drainAfterMilliseconds: Int = 200) {
+            self.idle = idle; self.forced = forced; self.chunk = chunk; self.drainAfterMilliseconds = drainAfterMilliseconds
+        }
     }
 
     /// Opens (creating if needed) `DIR/steward.sqlite`.

@@ -41,7 +41,7 @@ import Testing
     @Test func indexAndLatestAreDerivedInBulkAndReadsSeeTheTailToo() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("steward-test-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let store = try await SQLiteStore.open(directory: dir, tailLimits: .init(idle: 2048, forced: 16384, chunk: 1000))
+        let store = try await SQLiteStore.open(directory: dir, tailLimits: .init(idle: 2048, forced: 16384, chunk: 1000, drainAfterMilliseconds: 600_000))
         try await store.migrate()
         _ = try await store.registerProduct(StoreConformance.descriptor(), at: StoreConformance.t0)
 
@@ -101,12 +101,12 @@ import Testing
         await store.close()
     }
 
-    /// Once batches stop, the writer keeps deriving in chunks until the tail is short: reads of
-    /// `latest` scan the tail, and no further batch would come to trigger it.
+    /// Once batches stop, the writer derives the rest of the tail in chunks: reads of `latest`
+    /// scan the tail, and no further batch would come to trigger it.
     @Test func theTailDrainsAfterIngestStops() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("steward-test-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let store = try await SQLiteStore.open(directory: dir, tailLimits: .init(idle: 100, forced: 100_000, chunk: 100))
+        let store = try await SQLiteStore.open(directory: dir, tailLimits: .init(idle: 100, forced: 100_000, chunk: 100, drainAfterMilliseconds: 50))
         try await store.migrate()
         _ = try await store.registerProduct(StoreConformance.descriptor(), at: StoreConformance.t0)
         let rows = try await StoreConformance.rows(store, (0..<1000).map { i in
@@ -114,10 +114,11 @@ import Testing
         })
         #expect(try await store.append(StoreConformance.batch("one", rows)) == .stored(1000))
 
-        // One batch of 1,000 and then nothing: ten chunks of 100 should follow, one per pause.
+        // One batch of 1,000 and then nothing: one chunk right after it, the other nine once no
+        // batch has come for a while.
         let probe = try await SQLiteConnection.open(storage: .file(path: dir + "/steward.sqlite"))
         var startsAfter = 0
-        for _ in 0..<100 where startsAfter < 1000 {
+        for _ in 0..<200 where startsAfter < 1000 {
             try await Task.sleep(for: .milliseconds(20))
             startsAfter = try await probe.query("SELECT starts_after AS s FROM observation_tail").first?.column("s")?.integer ?? 0
         }
