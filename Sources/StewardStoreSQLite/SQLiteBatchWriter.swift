@@ -131,12 +131,9 @@ final class SQLiteBatchWriter: @unchecked Sendable {
     private func housekeeping(idle: Bool, groupRows: Int) {
         groupsWritten += 1
         let seen = groupsWritten
-        if deriveTail(idle: idle, groupRows: groupRows, minimum: tailLimits.idle) {
-            checkpointAfter(idle: groupCommit.isIdle)
-            queue.async { self.drain(minimum: self.tailLimits.idle, seen: seen) }
-        } else {
-            checkpointAfter(idle: groupCommit.isIdle)
-        }
+        let derived = deriveTail(idle: idle, groupRows: groupRows, minimum: tailLimits.idle)
+        checkpointAfter(idle: groupCommit.isIdle)
+        if derived { queue.async { self.drain(minimum: self.tailLimits.idle, seen: seen) } }
         scheduleDrain()
     }
 
@@ -170,7 +167,6 @@ final class SQLiteBatchWriter: @unchecked Sendable {
     /// commit). Thousands of rows at a time write each page once. Readers see both tables and
     /// `observation_tail` in one snapshot and merge the tail in by rowid, so no read ever misses
     /// a stored observation. Returns whether it moved rows.
-    @discardableResult
     private func deriveTail(idle: Bool, groupRows: Int, minimum: Int) -> Bool {
         guard tailRows >= minimum, idle || tailRows >= tailLimits.forced else { return false }
         // No fsync of its own: what this derives is already durable in `observations`. A crash
