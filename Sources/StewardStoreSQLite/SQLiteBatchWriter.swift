@@ -163,7 +163,7 @@ final class SQLiteBatchWriter: @unchecked Sendable {
     ///
     /// Why not with each batch: a batch adds a row or two to every (product, kind) range of the
     /// index and every dataset's `latest` rows, each on its own page, and every group commit
-    /// wrote all those pages to the WAL again (57 of the 67 pages of a 100-observation batch's
+    /// wrote all those pages to the WAL again (58 of the 67 pages of a 100-observation batch's
     /// commit). Thousands of rows at a time write each page once. Readers see both tables and
     /// `observation_tail` in one snapshot and merge the tail in by rowid, so no read ever misses
     /// a stored observation. Returns whether it moved rows.

@@ -138,7 +138,7 @@ enum SQLiteSchema {
             // `latest`) is written by the batch writer in bulk, behind ingest, from the tail of
             // observations above `observation_tail.starts_after` (`SQLiteBatchWriter.deriveTail`);
             // readers merge that tail in. Written with each batch, the index and `latest` were
-            // 57 of the 67 WAL pages a 100-observation batch's commit wrote: each batch touches a
+            // 58 of the 67 WAL pages a 100-observation batch's commit wrote: each batch touches a
             // few rows of every key, each on its own page. Written thousands of rows at a time,
             // each page is written once for many rows.
             """
