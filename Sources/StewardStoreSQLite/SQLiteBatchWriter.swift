@@ -73,16 +73,16 @@ final class SQLiteBatchWriter: @unchecked Sendable {
                 ON CONFLICT (domain, agent_id) DO UPDATE SET version = excluded.version,
                     last_seen_at = MAX(agents.last_seen_at, excluded.last_seen_at)
                 """)
+            // Both statements read the same rows: the first ?1 of the tail.
+            let chunk = "id > \(SQLiteStore.tailStart) AND id <= (SELECT starts_after + ?1 FROM observation_tail)"
             indexFromTail = try statement("""
-                INSERT INTO observation_index SELECT product_id, kind, observed_at, id FROM observations
-                WHERE id > (SELECT starts_after FROM observation_tail) AND id <= (SELECT starts_after + ?1 FROM observation_tail)
+                INSERT INTO observation_index SELECT product_id, kind, observed_at, id FROM observations WHERE \(chunk)
                 """)
             // Newest by (observed time, id), whatever order the rows come in: late, out-of-order
             // data never moves `latest` back.
             latestFromTail = try statement("""
                 INSERT INTO latest (product_id, dataset_id, kind, subject, observation_id, observed_at)
-                SELECT product_id, dataset_id, kind, subject, id, observed_at FROM observations
-                WHERE id > (SELECT starts_after FROM observation_tail) AND id <= (SELECT starts_after + ?1 FROM observation_tail)
+                SELECT product_id, dataset_id, kind, subject, id, observed_at FROM observations WHERE \(chunk)
                 ON CONFLICT (product_id, dataset_id, kind, subject) DO UPDATE SET
                     observation_id = excluded.observation_id, observed_at = excluded.observed_at
                 WHERE (excluded.observed_at, excluded.observation_id) > (latest.observed_at, latest.observation_id)

@@ -74,9 +74,9 @@ extension SQLiteStore {
     }
 
     /// Newest first: one descending (product, kind, time) range of `observation_index` per kind,
-    /// each stopped at the page size, plus the tail (`tailStart`),
-    /// merged. A (product, time) index would serve this directly, but every index costs ingest
-    /// more WAL pages per commit, and this merge reads at most one page per kind.
+    /// each stopped at the page size, plus the tail (`tailStart`), merged. A (product, time)
+    /// index would serve this directly, but every index costs ingest more WAL pages per commit,
+    /// and this merge reads at most one page per kind.
     public func history(_ q: HistoryQuery) async throws(StoreError) -> HistoryPage {
         func range(_ t: String) -> (sql: String, binds: [SQLiteData]) {
             var sql = "", binds: [SQLiteData] = []

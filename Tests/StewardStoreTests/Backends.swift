@@ -29,13 +29,8 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     func withStore(_ body: (any Store) async throws -> Void) async throws {
         switch self {
         case .sqlite, .sqliteDerivingEachGroup:
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("steward-test-\(UUID().uuidString)").path
-            defer { try? FileManager.default.removeItem(atPath: dir) }
             let limits = self == .sqlite ? SQLiteStore.TailLimits.standard : .init(idle: 1, forced: 1, chunk: 7)
-            let store = try await SQLiteStore.open(directory: dir, tailLimits: limits)
-            try await store.migrate()
-            do { try await body(store) } catch { await store.close(); throw error }
-            await store.close()
+            try await Self.withSQLiteStore(limits) { store, _ in try await body(store) }
         case .postgres:
             let url = try #require(Self.postgresURL)
             let name = "steward_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased())"
@@ -46,6 +41,18 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
             await store.close()
             try? await TestDatabases.drop(name, adminURL: url)
         }
+    }
+
+    /// A fresh, migrated SQLite store in its own directory (passed along for tests that look at
+    /// the files); closed and removed afterwards.
+    static func withSQLiteStore(_ limits: SQLiteStore.TailLimits = .standard,
+                                _ body: (SQLiteStore, _ directory: String) async throws -> Void) async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("steward-test-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try await SQLiteStore.open(directory: dir, tailLimits: limits)
+        try await store.migrate()
+        do { try await body(store, dir) } catch { await store.close(); throw error }
+        await store.close()
     }
 }
 
