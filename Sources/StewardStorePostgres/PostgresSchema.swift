@@ -121,5 +121,18 @@ enum PostgresSchema {
             // one index fewer to update per ingested observation.
             "DROP INDEX observations_by_product_time",
         ],
+        [
+            // Groups whose `latest` and `agents` rows are not derived yet (see PostgresDeriver):
+            // the ingest transaction writes one row here instead of upserting those hot rows, and
+            // readers merge what is still pending. Ids bound the group's observations (other
+            // groups' ids may interleave; deriving a row twice changes nothing). NULL ids: a group
+            // of heartbeats only. One agent sighting per stored batch.
+            """
+            CREATE TABLE pending_groups (
+                id BIGSERIAL PRIMARY KEY, first_id BIGINT, last_id BIGINT,
+                agent_domains TEXT[] NOT NULL, agent_ids TEXT[] NOT NULL, agent_versions TEXT[] NOT NULL,
+                agent_seen BIGINT[] NOT NULL)
+            """,
+        ],
     ]
 }

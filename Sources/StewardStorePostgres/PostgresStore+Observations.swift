@@ -4,48 +4,39 @@ import StewardStore
 
 extension PostgresStore {
     public func append(_ batch: BatchRecord) async throws(StoreError) -> AppendResult {
-        try await groupCommit.append(batch) { batches throws(StoreError) in
+        let results = try await groupCommit.append(batch) { batches throws(StoreError) in
             try await self.transaction { c throws(StoreError) in try await self.insert(batches, c) }
         }
+        deriver.groupWritten()
+        return results
     }
 
-    /// Inserts the batches not stored before, their observations (advancing `latest`) and their
-    /// agents' last sighting: four statements whatever the number of batches.
+    /// Stores a group in one statement: the batches not stored before, their observations, and one
+    /// `pending_groups` row from which the deriver advances `latest` and `agents` after the commit.
+    /// Those rows are shared by every group (a batch of 100 observations touches ~100 `latest`
+    /// rows); upserting them here made each group wait for the previous one's commit.
     private func insert(_ batches: [BatchRecord], _ c: PostgresConnection) async throws(StoreError) -> [AppendResult] {
-        var domains: [String] = [], ids: [String] = [], agentIDs: [String] = [], received: [Int64] = [], counts: [Int64] = []
-        for b in batches {
-            domains.append(b.domain.rawValue); ids.append(b.batchId); agentIDs.append(b.agentID)
-            received.append(b.receivedAt.microseconds); counts.append(Int64(b.rows.count))
+        // A batch id twice in one group: the first is the one stored (and the rest duplicates).
+        var seen = Set<BatchKey>(), first: [Int] = []
+        for (i, b) in batches.enumerated() where seen.insert(BatchKey(domain: b.domain.rawValue, id: b.batchId)).inserted {
+            first.append(i)
         }
-        let inserted = try await rows(c, """
-            INSERT INTO batches (domain, batch_id, agent_id, received_at, observation_count)
-            SELECT * FROM UNNEST(\(domains)::text[], \(ids)::text[], \(agentIDs)::text[], \(received)::bigint[], \(counts)::bigint[])
-            ON CONFLICT DO NOTHING RETURNING domain, batch_id
-            """)
-        var new = Set<BatchKey>()
-        for row in inserted {
-            let (domain, id) = try Self.decode(row, (String, String).self)
-            new.insert(BatchKey(domain: domain, id: id))
-        }
-
-        // Columns as arrays for one UNNEST insert (one round trip for every row of the group).
-        // NULLs travel as sentinels: '' for status, NaN for value (validation rejects NaN from clients).
+        // Columns as arrays for UNNEST (one round trip for the whole group); `n` is the batch's
+        // 1-based ordinal among `first`. NULLs travel as sentinels: '' for status, NaN for value
+        // (validation rejects NaN from clients).
+        var domains: [String] = [], ids: [String] = [], agentIDs: [String] = [], versions: [String] = []
+        var received: [Int64] = [], counts: [Int64] = [], lastSeen: [Int64] = []
         var products: [Int64] = [], datasets: [Int64] = [], kinds: [Int16] = [], subjects: [String] = [], recorded: [Int64] = []
-        var observed: [Int64] = [], statuses: [String] = [], values: [Double] = [], payloads: [String] = []
-        var agents: [AgentKey: (version: String, lastSeen: Int64)] = [:]
-        var results: [AppendResult] = []
-        for batch in batches {
-            // The first of two batches with one id in a group is the one stored.
-            guard new.remove(BatchKey(domain: batch.domain.rawValue, id: batch.batchId)) != nil else {
-                results.append(.duplicate)
-                continue
-            }
-            results.append(.stored(batch.rows.count))
-            var lastSeen = batch.receivedAt.microseconds
+        var observed: [Int64] = [], statuses: [String] = [], values: [Double] = [], payloads: [String] = [], ordinals: [Int64] = []
+        for (n, i) in first.enumerated() {
+            let batch = batches[i]
+            domains.append(batch.domain.rawValue); ids.append(batch.batchId); agentIDs.append(batch.agentID)
+            versions.append(batch.agentVersion); received.append(batch.receivedAt.microseconds); counts.append(Int64(batch.rows.count))
+            var seenAt = batch.receivedAt.microseconds
             for row in batch.rows {
                 let o = row.observation
                 guard let product = row.productKey else {
-                    lastSeen = max(lastSeen, o.observedAt.microseconds)
+                    seenAt = max(seenAt, o.observedAt.microseconds)
                     continue
                 }
                 products.append(product)
@@ -57,45 +48,43 @@ extension PostgresStore {
                 statuses.append(o.status ?? "")
                 values.append(o.value ?? .nan)
                 payloads.append(row.payload)
+                ordinals.append(Int64(n + 1))
             }
-            let key = AgentKey(domain: batch.domain.rawValue, id: batch.agentID)
-            agents[key] = (batch.agentVersion, max(lastSeen, agents[key]?.lastSeen ?? lastSeen))
+            lastSeen.append(seenAt)
         }
-        if !products.isEmpty {
-            // History and `latest` in one statement; `latest` only moves forward in observed time.
-            try await run(c, """
-                WITH ins AS (
-                    INSERT INTO observations (product_id, dataset_id, kind, subject, observed_at, recorded_at, status, value, payload)
-                    SELECT p, d, k, s, o, r, NULLIF(st, ''), NULLIF(v, 'NaN'::float8), pl
-                    FROM UNNEST(\(products)::bigint[], \(datasets)::bigint[], \(kinds)::smallint[], \(subjects)::text[],
-                                \(observed)::bigint[], \(recorded)::bigint[], \(statuses)::text[], \(values)::float8[], \(payloads)::text[])
-                         AS u(p, d, k, s, o, r, st, v, pl)
-                    RETURNING id, product_id, dataset_id, kind, subject, observed_at)
-                INSERT INTO latest (product_id, dataset_id, kind, subject, observation_id, observed_at)
-                SELECT DISTINCT ON (product_id, dataset_id, kind, subject) product_id, dataset_id, kind, subject, id, observed_at
-                FROM ins ORDER BY product_id, dataset_id, kind, subject, observed_at DESC, id DESC
-                ON CONFLICT (product_id, dataset_id, kind, subject) DO UPDATE SET
-                    observation_id = excluded.observation_id, observed_at = excluded.observed_at
-                WHERE excluded.observed_at >= latest.observed_at
-                """)
-        }
-        if !agents.isEmpty {
-            // One row per agent: an upsert may not touch the same row twice in one statement.
-            let keys = agents.keys.sorted { ($0.domain, $0.id) < ($1.domain, $1.id) }
-            let agentDomains = keys.map(\.domain), agentNames = keys.map(\.id)
-            let versions = keys.map { agents[$0]!.version }, seen = keys.map { agents[$0]!.lastSeen }
-            try await run(c, """
-                INSERT INTO agents (domain, agent_id, version, last_seen_at)
-                SELECT * FROM UNNEST(\(agentDomains)::text[], \(agentNames)::text[], \(versions)::text[], \(seen)::bigint[])
-                ON CONFLICT (domain, agent_id) DO UPDATE SET version = excluded.version,
-                    last_seen_at = GREATEST(agents.last_seen_at, excluded.last_seen_at)
-                """)
-        }
+        let rows = try await rows(c, """
+            WITH b AS (
+                SELECT * FROM UNNEST(\(domains)::text[], \(ids)::text[], \(agentIDs)::text[], \(versions)::text[],
+                                     \(received)::bigint[], \(counts)::bigint[], \(lastSeen)::bigint[])
+                     WITH ORDINALITY AS b(domain, batch_id, agent_id, version, received_at, observation_count, seen, n)),
+            new AS (
+                INSERT INTO batches (domain, batch_id, agent_id, received_at, observation_count)
+                SELECT domain, batch_id, agent_id, received_at, observation_count FROM b
+                ON CONFLICT DO NOTHING RETURNING domain, batch_id),
+            stored AS (SELECT b.* FROM b JOIN new USING (domain, batch_id)),
+            ins AS (
+                INSERT INTO observations (product_id, dataset_id, kind, subject, observed_at, recorded_at, status, value, payload)
+                SELECT p, d, k, s, o, r, NULLIF(st, ''), NULLIF(v, 'NaN'::float8), pl
+                FROM UNNEST(\(products)::bigint[], \(datasets)::bigint[], \(kinds)::smallint[], \(subjects)::text[],
+                            \(observed)::bigint[], \(recorded)::bigint[], \(statuses)::text[], \(values)::float8[],
+                            \(payloads)::text[], \(ordinals)::bigint[]) AS u(p, d, k, s, o, r, st, v, pl, n)
+                WHERE u.n IN (SELECT n FROM stored)
+                RETURNING id),
+            pending AS (
+                INSERT INTO pending_groups (first_id, last_id, agent_domains, agent_ids, agent_versions, agent_seen)
+                SELECT (SELECT min(id) FROM ins), (SELECT max(id) FROM ins), array_agg(domain ORDER BY n),
+                       array_agg(agent_id ORDER BY n), array_agg(version ORDER BY n), array_agg(seen ORDER BY n)
+                FROM stored HAVING count(*) > 0)
+            SELECT n FROM stored
+            """)
+        var stored = Set<Int>()
+        for row in rows { stored.insert(Int(try Self.decode(row, Int64.self)) - 1) }
+        var results = [AppendResult](repeating: .duplicate, count: batches.count)
+        for (n, i) in first.enumerated() where stored.contains(n) { results[i] = .stored(batches[i].rows.count) }
         return results
     }
 
     private struct BatchKey: Hashable { var domain: String, id: String }
-    private struct AgentKey: Hashable { var domain: String, id: String }
 
     static let selectColumns = "p.domain, p.name, d.namespace, d.name"
 
@@ -109,29 +98,41 @@ extension PostgresStore {
             status: status, value: value, payload: payload)
     }
 
+    /// The newest observation per (dataset, kind, subject): `latest` merged with what is pending,
+    /// in one snapshot (the deriver moves rows from one to the other in one commit).
     public func latest(_ product: ProductID, asOf: Timestamp?) async throws(StoreError) -> [StoredObservation] {
         let rows: [PostgresRow]
         if let asOf {
-            // As of a past time: the newest observation per key that had been observed and recorded by then.
+            // As of a past time: per key, the newest observation that had been observed and recorded by then.
             let t = asOf.microseconds
             rows = try await self.rows("""
+                WITH p AS (SELECT id, domain, name FROM products WHERE domain = \(product.domain.rawValue) AND name = \(product.name)),
+                keys AS (
+                    SELECT l.product_id, l.dataset_id, l.kind, l.subject FROM p JOIN latest l ON l.product_id = p.id
+                    UNION
+                    SELECT x.product_id, x.dataset_id, x.kind, x.subject FROM \(unescaped: Self.pendingObservations) JOIN p ON x.product_id = p.id)
                 SELECT o.id, o.kind, o.subject, o.observed_at, o.recorded_at, o.status, o.value, o.payload, \(unescaped: Self.selectColumns)
-                FROM products p JOIN latest k ON k.product_id = p.id
+                FROM p JOIN keys k ON k.product_id = p.id
                 CROSS JOIN LATERAL (
                     SELECT * FROM observations x WHERE x.product_id = k.product_id AND x.dataset_id = k.dataset_id
                     AND x.kind = k.kind AND x.subject = k.subject AND x.observed_at <= \(t) AND x.recorded_at <= \(t)
                     ORDER BY x.observed_at DESC, x.id DESC LIMIT 1) o
                 JOIN datasets d ON d.id = o.dataset_id
-                WHERE p.domain = \(product.domain.rawValue) AND p.name = \(product.name)
                 ORDER BY o.kind, d.namespace, d.name, o.subject
                 """)
         } else {
             rows = try await self.rows("""
+                WITH p AS (SELECT id, domain, name FROM products WHERE domain = \(product.domain.rawValue) AND name = \(product.name)),
+                candidates AS (
+                    SELECT l.observation_id AS id, l.dataset_id, l.kind, l.subject, l.observed_at FROM p JOIN latest l ON l.product_id = p.id
+                    UNION ALL
+                    SELECT x.id, x.dataset_id, x.kind, x.subject, x.observed_at FROM \(unescaped: Self.pendingObservations) JOIN p ON x.product_id = p.id),
+                newest AS (
+                    SELECT DISTINCT ON (dataset_id, kind, subject) id FROM candidates
+                    ORDER BY dataset_id, kind, subject, observed_at DESC, id DESC)
                 SELECT o.id, o.kind, o.subject, o.observed_at, o.recorded_at, o.status, o.value, o.payload, \(unescaped: Self.selectColumns)
-                FROM products p JOIN latest l ON l.product_id = p.id JOIN observations o ON o.id = l.observation_id
-                JOIN datasets d ON d.id = l.dataset_id
-                WHERE p.domain = \(product.domain.rawValue) AND p.name = \(product.name)
-                ORDER BY l.kind, d.namespace, d.name, l.subject
+                FROM newest n JOIN observations o ON o.id = n.id CROSS JOIN p JOIN datasets d ON d.id = o.dataset_id
+                ORDER BY o.kind, d.namespace, d.name, o.subject
                 """)
         }
         return try rows.map { row throws(StoreError) in try Self.stored(row) }
@@ -164,10 +165,17 @@ extension PostgresStore {
         return HistoryPage(items: items, next: next)
     }
 
+    /// Each agent's last sighting: `agents` merged with pending groups (the newest sighting and
+    /// its version win, as when the deriver upserts them).
     public func agents(domain: DomainName?) async throws(StoreError) -> [AgentRecord] {
         let rows = try await self.rows("""
-            SELECT domain, agent_id, version, last_seen_at FROM agents
-            WHERE \(domain?.rawValue)::text IS NULL OR domain = \(domain?.rawValue) ORDER BY domain, agent_id
+            SELECT DISTINCT ON (domain, agent_id) domain, agent_id, version, last_seen_at FROM (
+                SELECT domain, agent_id, version, last_seen_at, 0::bigint AS g FROM agents
+                UNION ALL
+                SELECT u.d, u.i, u.v, u.s, g.id FROM pending_groups g,
+                       UNNEST(g.agent_domains, g.agent_ids, g.agent_versions, g.agent_seen) AS u(d, i, v, s)) a
+            WHERE \(domain?.rawValue)::text IS NULL OR domain = \(domain?.rawValue)
+            ORDER BY domain, agent_id, last_seen_at DESC, g DESC
             """)
         return try rows.map { row throws(StoreError) in
             let (d, id, version, seen) = try Self.decode(row, (String, String, String, Int64).self)

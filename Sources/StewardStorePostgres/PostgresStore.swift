@@ -12,18 +12,26 @@ public final class PostgresStore: Store {
     let logger: Logger
     private let runTask: Task<Void, Never>
     /// Observation batches go through group commit, two groups at a time: one is written while
-    /// the other waits for its commit's fsync. Both take `latest` and `agents` row locks in key
-    /// order (their upserts are sorted), so they queue, never deadlock.
+    /// the other waits for its commit's fsync. They share no rows (`latest` and `agents` are
+    /// derived behind them), so neither waits for the other's locks.
     let groupCommit = GroupCommit(maxWriters: 2)
+    let deriver: PendingDeriver
 
-    /// - Parameter url: `postgres://user:password@host:port/database[?sslmode=disable]`.
-    public init(url: String, logger: Logger = Logger(label: "steward.postgres")) throws(StoreError) {
+    /// - Parameters:
+    ///   - url: `postgres://user:password@host:port/database[?sslmode=disable]`.
+    ///   - deriveDelay: how long after a group the deriver moves pending groups into `latest`
+    ///     and `agents` (the window of groups one derive covers; tests stretch it).
+    public init(url: String, logger: Logger = Logger(label: "steward.postgres"), deriveDelay: Duration = .milliseconds(50)) throws(StoreError) {
         var config = try Self.configuration(url: url)
         config.options.connectTimeout = .seconds(3)
         config.options.maximumConnections = 10
+        // Steward's statements are short; JIT compiling one (when an estimate runs high) cost
+        // more than running it.
+        config.options.additionalStartupParameters = [("jit", "off")]
         let client = PostgresClient(configuration: config, backgroundLogger: logger)
         self.client = client
         self.logger = logger
+        deriver = PendingDeriver(delay: deriveDelay, logger: logger)
         // The pool needs a running task for its lifetime; close() cancels it.
         runTask = Task { await client.run() }
     }
@@ -63,6 +71,7 @@ public final class PostgresStore: Store {
                 try await self.run(connection, "INSERT INTO schema_migrations (version, applied_at) VALUES (\(version), \(Timestamp.now.microseconds))")
             }
         }
+        deriver.start { () async throws(StoreError) -> Bool in try await self.derivePending() }
     }
 
     public func ping() async throws(StoreError) {
@@ -70,6 +79,7 @@ public final class PostgresStore: Store {
     }
 
     public func close() async {
+        await deriver.close()
         runTask.cancel()
         _ = await runTask.value
     }

@@ -21,6 +21,9 @@ final class IngestBench: @unchecked Sendable {
     var server: Process?
     /// Fixed latency-test rate (observations/s); nil: half of each format's measured maximum.
     var latencyRate: Double?
+    /// CSV of every latency-test request, when set.
+    var latencyLog: String?
+    var latencyLogLines: [String] = []
     var token = ""
     let client = HTTPClient(eventLoopGroupProvider: .singleton,
                             configuration: .init(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)))
@@ -87,6 +90,9 @@ final class IngestBench: @unchecked Sendable {
             latencyBatches += latency.count
             say(String(format: "latency of 100-observation %@ batches at %.0f obs/s: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d batches)",
                        format == .json ? "JSON" : "protobuf", latencyRate ?? rate / 2, latency.p50, latency.p99, latency.max, latency.count))
+        }
+        if let latencyLog {
+            try ("format,start_ms,milliseconds\n" + latencyLogLines.joined(separator: "\n") + "\n").write(toFile: latencyLog, atomically: true, encoding: .utf8)
         }
 
         if fill > 0 {
@@ -262,15 +268,19 @@ final class IngestBench: @unchecked Sendable {
                 let due = start + .seconds(Double(i) * interval)
                 try await Task.sleep(until: due)
                 group.addTask {
-                    let t0 = ContinuousClock.now
+                    let (t0, wall) = (ContinuousClock.now, Timestamp.now)
                     let (status, _) = try await self.send("POST", Routes.observations, body: body, type: format.contentType)
                     guard status == 200 else { throw BenchError("push failed: \(status)") }
-                    await samples.add(t0.duration(to: .now))
+                    await samples.add(t0.duration(to: .now), at: wall)
                 }
             }
             try await group.waitForAll()
         }
-        let sorted = await samples.milliseconds.sorted()
+        if latencyLog != nil {
+            let name = format == .json ? "json" : "protobuf"
+            latencyLogLines += await samples.log.map { "\(name),\($0.at.microseconds / 1000),\($0.milliseconds)" }
+        }
+        let sorted = await samples.log.map(\.milliseconds).sorted()
         return Latency(p50: sorted.percentile(0.5), p99: sorted.percentile(0.99), max: sorted.last ?? 0, count: sorted.count)
     }
 
@@ -325,8 +335,8 @@ actor Counter {
 }
 
 actor Samples {
-    var milliseconds: [Double] = []
-    func add(_ d: Duration) { milliseconds.append(d.milliseconds) }
+    var log: [(at: Timestamp, milliseconds: Double)] = []
+    func add(_ d: Duration, at: Timestamp) { log.append((at, d.milliseconds)) }
 }
 
 actor PeakRSS {

@@ -15,7 +15,9 @@ import Testing
 /// small stores otherwise never reach `TailLimits.standard`, and reads would only ever meet the
 /// tail, never `observation_index` and `latest`.
 enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case sqlite, sqliteDerivingEachGroup, postgres
+    /// `postgresNeverDeriving` leaves every group in `pending_groups`, so each read goes
+    /// through the merge of what is pending (the deriver is tested on its own).
+    case sqlite, sqliteDerivingEachGroup, postgres, postgresNeverDeriving
 
     var testDescription: String { rawValue }
 
@@ -31,16 +33,21 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case .sqlite, .sqliteDerivingEachGroup:
             let limits = self == .sqlite ? SQLiteStore.TailLimits.standard : .init(idle: 1, forced: 1, chunk: 7)
             try await Self.withSQLiteStore(limits) { store, _ in try await body(store) }
-        case .postgres:
-            let url = try #require(Self.postgresURL)
-            let name = "steward_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased())"
-            try await TestDatabases.create(name, adminURL: url)
-            let store = try PostgresStore(url: TestDatabases.url(url, database: name))
-            try await store.migrate()
-            do { try await body(store) } catch { await store.close(); throw error }
-            await store.close()
-            try? await TestDatabases.drop(name, adminURL: url)
+        case .postgres, .postgresNeverDeriving:
+            try await Self.withPostgresStore(deriveDelay: self == .postgres ? .milliseconds(50) : .seconds(86_400)) { try await body($0) }
         }
+    }
+
+    /// A fresh, migrated PostgreSQL store in its own database; closed and dropped afterwards.
+    static func withPostgresStore(deriveDelay: Duration, _ body: (PostgresStore) async throws -> Void) async throws {
+        let url = try #require(Self.postgresURL)
+        let name = "steward_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased())"
+        try await TestDatabases.create(name, adminURL: url)
+        let store = try PostgresStore(url: TestDatabases.url(url, database: name), deriveDelay: deriveDelay)
+        try await store.migrate()
+        do { try await body(store) } catch { await store.close(); throw error }
+        await store.close()
+        try? await TestDatabases.drop(name, adminURL: url)
     }
 
     /// A fresh, migrated SQLite store in its own directory (passed along for tests that look at
