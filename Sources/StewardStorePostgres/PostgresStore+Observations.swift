@@ -52,10 +52,24 @@ extension PostgresStore {
             }
             lastSeen.append(seenAt)
         }
-        let rows = try await rows(c, """
+        let rows = try await rows(c, GroupInsert(bindings: [
+            domains, ids, agentIDs, versions, received, counts, lastSeen,
+            products, datasets, kinds, subjects, observed, recorded, statuses, values, payloads, ordinals]))
+        var stored = Set<Int>()
+        for row in rows { stored.insert(Int(try Self.decode(row, Int64.self)) - 1) }
+        var results = [AppendResult](repeating: .duplicate, count: batches.count)
+        for (n, i) in first.enumerated() where stored.contains(n) { results[i] = .stored(batches[i].rows.count) }
+        return results
+    }
+
+    private struct BatchKey: Hashable { var domain: String, id: String }
+
+    /// A group's batches ($1–$7, one element per batch) and observations ($8–$17, one per row),
+    /// prepared: one plan for every group. Answers the ordinals of the batches stored.
+    struct GroupInsert: PreparedQuery {
+        static let sql = """
             WITH b AS (
-                SELECT * FROM UNNEST(\(domains)::text[], \(ids)::text[], \(agentIDs)::text[], \(versions)::text[],
-                                     \(received)::bigint[], \(counts)::bigint[], \(lastSeen)::bigint[])
+                SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[])
                      WITH ORDINALITY AS b(domain, batch_id, agent_id, version, received_at, observation_count, seen, n)),
             new AS (
                 INSERT INTO batches (domain, batch_id, agent_id, received_at, observation_count)
@@ -65,9 +79,8 @@ extension PostgresStore {
             ins AS (
                 INSERT INTO observations (product_id, dataset_id, kind, subject, observed_at, recorded_at, status, value, payload)
                 SELECT p, d, k, s, o, r, NULLIF(st, ''), NULLIF(v, 'NaN'::float8), pl
-                FROM UNNEST(\(products)::bigint[], \(datasets)::bigint[], \(kinds)::smallint[], \(subjects)::text[],
-                            \(observed)::bigint[], \(recorded)::bigint[], \(statuses)::text[], \(values)::float8[],
-                            \(payloads)::text[], \(ordinals)::bigint[]) AS u(p, d, k, s, o, r, st, v, pl, n)
+                FROM UNNEST($8::bigint[], $9::bigint[], $10::smallint[], $11::text[], $12::bigint[], $13::bigint[],
+                            $14::text[], $15::float8[], $16::text[], $17::bigint[]) AS u(p, d, k, s, o, r, st, v, pl, n)
                 WHERE u.n IN (SELECT n FROM stored)
                 RETURNING id),
             pending AS (
@@ -76,15 +89,9 @@ extension PostgresStore {
                        array_agg(agent_id ORDER BY n), array_agg(version ORDER BY n), array_agg(seen ORDER BY n)
                 FROM stored HAVING count(*) > 0)
             SELECT n FROM stored
-            """)
-        var stored = Set<Int>()
-        for row in rows { stored.insert(Int(try Self.decode(row, Int64.self)) - 1) }
-        var results = [AppendResult](repeating: .duplicate, count: batches.count)
-        for (n, i) in first.enumerated() where stored.contains(n) { results[i] = .stored(batches[i].rows.count) }
-        return results
+            """
+        var bindings: [any PostgresThrowingDynamicTypeEncodable & Sendable]
     }
-
-    private struct BatchKey: Hashable { var domain: String, id: String }
 
     static let selectColumns = "p.domain, p.name, d.namespace, d.name"
 
@@ -121,21 +128,27 @@ extension PostgresStore {
                 ORDER BY o.kind, d.namespace, d.name, o.subject
                 """)
         } else {
-            rows = try await self.rows("""
-                WITH p AS (SELECT id, domain, name FROM products WHERE domain = \(product.domain.rawValue) AND name = \(product.name)),
-                candidates AS (
-                    SELECT l.observation_id AS id, l.dataset_id, l.kind, l.subject, l.observed_at FROM p JOIN latest l ON l.product_id = p.id
-                    UNION ALL
-                    SELECT x.id, x.dataset_id, x.kind, x.subject, x.observed_at FROM \(unescaped: Self.pendingObservations) JOIN p ON x.product_id = p.id),
-                newest AS (
-                    SELECT DISTINCT ON (dataset_id, kind, subject) id FROM candidates
-                    ORDER BY dataset_id, kind, subject, observed_at DESC, id DESC)
-                SELECT o.id, o.kind, o.subject, o.observed_at, o.recorded_at, o.status, o.value, o.payload, \(unescaped: Self.selectColumns)
-                FROM newest n JOIN observations o ON o.id = n.id CROSS JOIN p JOIN datasets d ON d.id = o.dataset_id
-                ORDER BY o.kind, d.namespace, d.name, o.subject
-                """)
+            rows = try await self.rows(CurrentLatest(bindings: [product.domain.rawValue, product.name]))
         }
         return try rows.map { row throws(StoreError) in try Self.stored(row) }
+    }
+
+    /// The current latest of one product ($1 domain, $2 name), prepared: read on every product page.
+    struct CurrentLatest: PreparedQuery {
+        static let sql = """
+            WITH p AS (SELECT id, domain, name FROM products WHERE domain = $1 AND name = $2),
+            candidates AS (
+                SELECT l.observation_id AS id, l.dataset_id, l.kind, l.subject, l.observed_at FROM p JOIN latest l ON l.product_id = p.id
+                UNION ALL
+                SELECT x.id, x.dataset_id, x.kind, x.subject, x.observed_at FROM \(pendingObservations) JOIN p ON x.product_id = p.id),
+            newest AS (
+                SELECT DISTINCT ON (dataset_id, kind, subject) id FROM candidates
+                ORDER BY dataset_id, kind, subject, observed_at DESC, id DESC)
+            SELECT o.id, o.kind, o.subject, o.observed_at, o.recorded_at, o.status, o.value, o.payload, \(selectColumns)
+            FROM newest n JOIN observations o ON o.id = n.id CROSS JOIN p JOIN datasets d ON d.id = o.dataset_id
+            ORDER BY o.kind, d.namespace, d.name, o.subject
+            """
+        var bindings: [any PostgresThrowingDynamicTypeEncodable & Sendable]
     }
 
     /// Newest first, through the (product, kind, time) index alone: one descending range per kind,

@@ -53,13 +53,19 @@ extension PostgresStore {
     }
 
     public func product(_ id: ProductID, asOf: Timestamp?) async throws(StoreError) -> ProductVersion? {
-        let rows = try await self.rows("""
+        let rows = try await self.rows(ProductAsOf(bindings: [id.domain.rawValue, id.name, asOf?.microseconds ?? Int64.max]))
+        return try rows.first.map { row throws(StoreError) in try Self.version(row) }
+    }
+
+    /// A product's descriptor as of $3 (every product page and ingest check reads it), prepared.
+    struct ProductAsOf: PreparedQuery {
+        static let sql = """
             SELECT v.descriptor, v.version, v.registered_at FROM products p
             JOIN product_versions v ON v.product_id = p.id
-            WHERE p.domain = \(id.domain.rawValue) AND p.name = \(id.name) AND v.registered_at <= \(asOf?.microseconds ?? Int64.max)
+            WHERE p.domain = $1 AND p.name = $2 AND v.registered_at <= $3
             ORDER BY v.version DESC LIMIT 1
-            """)
-        return try rows.first.map { row throws(StoreError) in try Self.version(row) }
+            """
+        var bindings: [any PostgresThrowingDynamicTypeEncodable & Sendable]
     }
 
     static func version(_ row: PostgresRow) throws(StoreError) -> ProductVersion {
