@@ -11,8 +11,13 @@ extension PostgresStore {
     }
 
     public func token(hash: String) async throws(StoreError) -> TokenRecord? {
-        try await rows("SELECT id, hash, role, domain, label, created_at, revoked_at FROM tokens WHERE hash = \(hash)")
-            .first.map { row throws(StoreError) in try Self.token(row) }
+        try await rows(TokenByHash(bindings: [hash])).first.map { row throws(StoreError) in try Self.token(row) }
+    }
+
+    /// Every request's token, prepared (parsing and planning were 0.24 of its 0.28 ms).
+    struct TokenByHash: PreparedQuery {
+        static let sql = "SELECT id, hash, role, domain, label, created_at, revoked_at FROM tokens WHERE hash = $1"
+        var bindings: [any PostgresThrowingDynamicTypeEncodable & Sendable]
     }
 
     public func tokens() async throws(StoreError) -> [TokenRecord] {

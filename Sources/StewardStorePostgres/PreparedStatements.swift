@@ -2,10 +2,10 @@ import PostgresNIO
 import StewardStore
 
 /// Statements prepared once per connection (postgres-nio names them after their type), for the
-/// hot paths whose planning cost as much as running them: a product's latest observations
-/// (0.9 of 1.2 ms was planning the merge with what is pending, measured with pgbench) and the
-/// group insert (about 0.2 ms of planning per group). Rows come back undecoded, for the same
-/// decoding as the unprepared queries.
+/// hot paths whose planning cost as much as running them: every request's token, a product's
+/// latest observations (0.9 of 1.2 ms was planning the merge with what is pending, measured with
+/// pgbench) and the group insert (about 0.2 ms of planning per group). Rows come back
+/// undecoded, for the same decoding as the unprepared queries.
 protocol PreparedQuery: PostgresPreparedStatement where Row == PostgresRow {
     var bindings: [any PostgresThrowingDynamicTypeEncodable & Sendable] { get }
 }
