@@ -134,5 +134,16 @@ enum PostgresSchema {
                 agent_seen BIGINT[] NOT NULL)
             """,
         ],
+        [
+            // `latest` holds the observation's values again (dropped by migration 4 while every
+            // ingest commit upserted it): the deriver now writes it off the ingest path, and a
+            // product page then reads its rows without one lookup in `observations` per key.
+            "ALTER TABLE latest ADD COLUMN recorded_at BIGINT, ADD COLUMN status TEXT, ADD COLUMN value DOUBLE PRECISION, ADD COLUMN payload TEXT",
+            """
+            UPDATE latest l SET recorded_at = o.recorded_at, status = o.status, value = o.value, payload = o.payload
+            FROM observations o WHERE o.id = l.observation_id
+            """,
+            "ALTER TABLE latest ALTER COLUMN recorded_at SET NOT NULL, ALTER COLUMN payload SET NOT NULL",
+        ],
     ]
 }

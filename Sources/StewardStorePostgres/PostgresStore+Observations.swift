@@ -133,19 +133,22 @@ extension PostgresStore {
         return try rows.map { row throws(StoreError) in try Self.stored(row) }
     }
 
-    /// The current latest of one product ($1 domain, $2 name), prepared: read on every product page.
+    /// The current latest of one product ($1 domain, $2 name), prepared: read on every product
+    /// page. Derived rows come from `latest` alone; pending ones from `observations`.
     struct CurrentLatest: PreparedQuery {
         static let sql = """
             WITH p AS (SELECT id, domain, name FROM products WHERE domain = $1 AND name = $2),
             candidates AS (
-                SELECT l.observation_id AS id, l.dataset_id, l.kind, l.subject, l.observed_at FROM p JOIN latest l ON l.product_id = p.id
+                SELECT l.observation_id AS id, l.dataset_id, l.kind, l.subject, l.observed_at, l.recorded_at, l.status, l.value, l.payload
+                FROM p JOIN latest l ON l.product_id = p.id
                 UNION ALL
-                SELECT x.id, x.dataset_id, x.kind, x.subject, x.observed_at FROM \(pendingObservations) JOIN p ON x.product_id = p.id),
+                SELECT x.id, x.dataset_id, x.kind, x.subject, x.observed_at, x.recorded_at, x.status, x.value, x.payload
+                FROM \(pendingObservations) JOIN p ON x.product_id = p.id),
             newest AS (
-                SELECT DISTINCT ON (dataset_id, kind, subject) id FROM candidates
+                SELECT DISTINCT ON (dataset_id, kind, subject) * FROM candidates
                 ORDER BY dataset_id, kind, subject, observed_at DESC, id DESC)
             SELECT o.id, o.kind, o.subject, o.observed_at, o.recorded_at, o.status, o.value, o.payload, \(selectColumns)
-            FROM newest n JOIN observations o ON o.id = n.id CROSS JOIN p JOIN datasets d ON d.id = o.dataset_id
+            FROM newest o CROSS JOIN p JOIN datasets d ON d.id = o.dataset_id
             ORDER BY o.kind, d.namespace, d.name, o.subject
             """
         var bindings: [any PostgresThrowingDynamicTypeEncodable & Sendable]

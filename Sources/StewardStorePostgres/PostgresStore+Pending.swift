@@ -28,14 +28,15 @@ extension PostgresStore {
                 RETURNING *),
             newest AS (
                 SELECT DISTINCT ON (x.product_id, x.dataset_id, x.kind, x.subject)
-                       x.product_id, x.dataset_id, x.kind, x.subject, x.id, x.observed_at
+                       x.product_id, x.dataset_id, x.kind, x.subject, x.id, x.observed_at, x.recorded_at, x.status, x.value, x.payload
                 FROM \(unescaped: Self.observations(of: "g"))
                 ORDER BY x.product_id, x.dataset_id, x.kind, x.subject, x.observed_at DESC, x.id DESC),
             derived_latest AS (
-                INSERT INTO latest (product_id, dataset_id, kind, subject, observation_id, observed_at)
+                INSERT INTO latest (product_id, dataset_id, kind, subject, observation_id, observed_at, recorded_at, status, value, payload)
                 SELECT * FROM newest
                 ON CONFLICT (product_id, dataset_id, kind, subject) DO UPDATE SET
-                    observation_id = excluded.observation_id, observed_at = excluded.observed_at
+                    observation_id = excluded.observation_id, observed_at = excluded.observed_at,
+                    recorded_at = excluded.recorded_at, status = excluded.status, value = excluded.value, payload = excluded.payload
                 WHERE (excluded.observed_at, excluded.observation_id) > (latest.observed_at, latest.observation_id)),
             derived_agents AS (
                 INSERT INTO agents (domain, agent_id, version, last_seen_at)
