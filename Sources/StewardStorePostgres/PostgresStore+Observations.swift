@@ -26,7 +26,7 @@ extension PostgresStore {
         // (validation rejects NaN from clients).
         var domains: [String] = [], ids: [String] = [], agentIDs: [String] = [], versions: [String] = []
         var received: [Int64] = [], counts: [Int64] = [], lastSeen: [Int64] = []
-        var products: [Int64] = [], datasets: [Int64] = [], kinds: [Int16] = [], subjects: [String] = [], recorded: [Int64] = []
+        var products: [Int64] = [], datasets: [Int64] = [], kinds: [Int16] = [], subjects: [String] = []
         var observed: [Int64] = [], statuses: [String] = [], values: [Double] = [], payloads: [String] = [], ordinals: [Int64] = []
         for (n, i) in first.enumerated() {
             let batch = batches[i]
@@ -44,7 +44,6 @@ extension PostgresStore {
                 kinds.append(Int16(o.kind.code))
                 subjects.append(o.subject)
                 observed.append(o.observedAt.microseconds)
-                recorded.append(batch.receivedAt.microseconds)
                 statuses.append(o.status ?? "")
                 values.append(o.value ?? .nan)
                 payloads.append(row.payload)
@@ -54,7 +53,7 @@ extension PostgresStore {
         }
         let rows = try await rows(c, GroupInsert(bindings: [
             domains, ids, agentIDs, versions, received, counts, lastSeen,
-            products, datasets, kinds, subjects, observed, recorded, statuses, values, payloads, ordinals]))
+            products, datasets, kinds, subjects, observed, statuses, values, payloads, ordinals]))
         var stored = Set<Int>()
         for row in rows { stored.insert(Int(try Self.decode(row, Int64.self)) - 1) }
         var results = [AppendResult](repeating: .duplicate, count: batches.count)
@@ -64,7 +63,7 @@ extension PostgresStore {
 
     private struct BatchKey: Hashable { var domain: String, id: String }
 
-    /// A group's batches ($1–$7, one element per batch) and observations ($8–$17, one per row),
+    /// A group's batches ($1–$7, one element per batch) and observations ($8–$16, one per row),
     /// prepared: one plan for every group. Answers the ordinals of the batches stored.
     struct GroupInsert: PreparedQuery {
         static let sql = """
@@ -78,10 +77,10 @@ extension PostgresStore {
             stored AS (SELECT b.* FROM b JOIN new USING (domain, batch_id)),
             ins AS (
                 INSERT INTO observations (product_id, dataset_id, kind, subject, observed_at, recorded_at, status, value, payload)
-                SELECT p, d, k, s, o, r, NULLIF(st, ''), NULLIF(v, 'NaN'::float8), pl
-                FROM UNNEST($8::bigint[], $9::bigint[], $10::smallint[], $11::text[], $12::bigint[], $13::bigint[],
-                            $14::text[], $15::float8[], $16::text[], $17::bigint[]) AS u(p, d, k, s, o, r, st, v, pl, n)
-                WHERE u.n IN (SELECT n FROM stored)
+                SELECT p, d, k, s, o, stored.received_at, NULLIF(st, ''), NULLIF(v, 'NaN'::float8), pl
+                FROM UNNEST($8::bigint[], $9::bigint[], $10::smallint[], $11::text[], $12::bigint[],
+                            $13::text[], $14::float8[], $15::text[], $16::bigint[]) AS u(p, d, k, s, o, st, v, pl, n)
+                JOIN stored USING (n)
                 RETURNING id),
             pending AS (
                 INSERT INTO pending_groups (first_id, last_id, agent_domains, agent_ids, agent_versions, agent_seen)

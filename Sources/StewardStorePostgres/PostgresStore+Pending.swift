@@ -52,7 +52,7 @@ extension PostgresStore {
         return derived == Self.deriveChunk
     }
 
-    /// Groups stored but not derived yet (for tests and operators).
+    /// Groups stored but not derived yet (read by the tests).
     func pendingGroups() async throws(StoreError) -> Int {
         let rows = try await rows("SELECT count(*) FROM pending_groups")
         return Int(try rows.first.map { row throws(StoreError) in try Self.decode(row, Int64.self) } ?? 0)
