@@ -58,6 +58,16 @@ public enum AppendResult: Sendable, Equatable {
     case duplicate
 }
 
+/// A product's descriptor and the latest observation of each kind per dataset (see `Store.productPage`).
+public struct ProductPage: Sendable, Equatable {
+    public var version: ProductVersion
+    public var latest: [StoredObservation]
+
+    public init(version: ProductVersion, latest: [StoredObservation]) {
+        self.version = version; self.latest = latest
+    }
+}
+
 /// An observation as read back.
 public struct StoredObservation: Sendable, Equatable {
     public var id: Int64

@@ -29,6 +29,9 @@ public protocol Store: Sendable {
     /// The latest observation of each kind (and each check or consumer) per dataset of a product,
     /// as it was known at `asOf` (now if nil).
     func latest(_ product: ProductID, asOf: Timestamp?) async throws(StoreError) -> [StoredObservation]
+    /// A product's descriptor at `asOf` (now if nil) with `latest` as of the same time: what a
+    /// product page shows, in one read where the backend can (one round trip on PostgreSQL).
+    func productPage(_ id: ProductID, asOf: Timestamp?) async throws(StoreError) -> ProductPage?
     /// History, newest first.
     func history(_ query: HistoryQuery) async throws(StoreError) -> HistoryPage
     /// Agents that sent batches, with when they were last heard from.
@@ -78,4 +81,17 @@ public protocol Store: Sendable {
     /// Claims a namespace for a domain unless another domain holds it; answers the holder.
     func claimNamespace(_ claim: NamespaceClaim) async throws(StoreError) -> NamespaceClaim
     func namespaceClaims() async throws(StoreError) -> [NamespaceClaim]
+}
+
+extension Store {
+    public func productPage(_ id: ProductID, asOf: Timestamp?) async throws(StoreError) -> ProductPage? {
+        try await productPageInTwoReads(id, asOf: asOf)
+    }
+
+    /// `product` then `latest`: right for past times, which no write changes any more, and on
+    /// SQLite, whose reads cost no round trip.
+    public func productPageInTwoReads(_ id: ProductID, asOf: Timestamp?) async throws(StoreError) -> ProductPage? {
+        guard let version = try await product(id, asOf: asOf) else { return nil }
+        return ProductPage(version: version, latest: try await latest(id, asOf: asOf))
+    }
 }

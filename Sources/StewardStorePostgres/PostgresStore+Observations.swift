@@ -132,10 +132,57 @@ extension PostgresStore {
         return try rows.map { row throws(StoreError) in try Self.stored(row) }
     }
 
-    /// The current latest of one product ($1 domain, $2 name), prepared: read on every product
-    /// page. Derived rows come from `latest` alone; pending ones from `observations`.
+    /// The current latest of one product ($1 domain, $2 name), prepared: the overview and the
+    /// evaluator read it for every product. Derived rows come from `latest` alone; pending ones
+    /// from `observations`.
     struct CurrentLatest: PreparedQuery {
         static let sql = """
+            \(newest)
+            SELECT o.id, o.kind, o.subject, o.observed_at, o.recorded_at, o.status, o.value, o.payload, \(selectColumns)
+            FROM newest o CROSS JOIN p JOIN datasets d ON d.id = o.dataset_id
+            ORDER BY o.kind, d.namespace, d.name, o.subject
+            """
+        var bindings: [any PostgresThrowingDynamicTypeEncodable & Sendable]
+    }
+
+    /// A product page now, prepared: the current descriptor (a first row whose observation
+    /// columns are NULL and whose last three are the version's) then `CurrentLatest`'s rows, in
+    /// one round trip and one snapshot.
+    struct CurrentPage: PreparedQuery {
+        static let sql = """
+            \(newest)
+            (SELECT NULL::bigint, NULL::smallint, NULL::text, NULL::bigint, NULL::bigint, NULL::text, NULL::float8, NULL::text,
+                    NULL::text, NULL::text, NULL::text, NULL::text, v.descriptor, v.version, v.registered_at
+             FROM p JOIN product_versions v ON v.product_id = p.id ORDER BY v.version DESC LIMIT 1)
+            UNION ALL
+            (SELECT o.id, o.kind, o.subject, o.observed_at, o.recorded_at, o.status, o.value, o.payload, \(selectColumns),
+                    NULL, NULL, NULL
+             FROM newest o CROSS JOIN p JOIN datasets d ON d.id = o.dataset_id)
+            ORDER BY 2 NULLS FIRST, 11, 12, 3
+            """
+        var bindings: [any PostgresThrowingDynamicTypeEncodable & Sendable]
+    }
+
+    public func productPage(_ id: ProductID, asOf: Timestamp?) async throws(StoreError) -> ProductPage? {
+        guard asOf == nil else { return try await productPageInTwoReads(id, asOf: asOf) }
+        let rows = try await self.rows(CurrentPage(bindings: [id.domain.rawValue, id.name]))
+        guard let first = rows.first else { return nil }
+        let cells = PostgresRandomAccessRow(first)
+        let json: String, version: Int, registeredAt: Int64
+        do {
+            (json, version, registeredAt) = (try cells[12].decode(String.self), try cells[13].decode(Int.self), try cells[14].decode(Int64.self))
+        } catch {
+            throw .failed("unexpected column type")
+        }
+        return ProductPage(
+            version: ProductVersion(descriptor: try DescriptorCoding.decode(json), version: version,
+                                    registeredAt: Timestamp(microseconds: registeredAt)),
+            latest: try rows.dropFirst().map { row throws(StoreError) in try Self.stored(row) })
+    }
+
+    /// The newest observation per key of product $1/$2 (`newest`, with the product as `p`):
+    /// derived rows from `latest`, pending ones from `observations`.
+    static let newest = """
             WITH p AS (SELECT id, domain, name FROM products WHERE domain = $1 AND name = $2),
             candidates AS (
                 SELECT l.observation_id AS id, l.dataset_id, l.kind, l.subject, l.observed_at, l.recorded_at, l.status, l.value, l.payload
@@ -146,12 +193,7 @@ extension PostgresStore {
             newest AS (
                 SELECT DISTINCT ON (dataset_id, kind, subject) * FROM candidates
                 ORDER BY dataset_id, kind, subject, observed_at DESC, id DESC)
-            SELECT o.id, o.kind, o.subject, o.observed_at, o.recorded_at, o.status, o.value, o.payload, \(selectColumns)
-            FROM newest o CROSS JOIN p JOIN datasets d ON d.id = o.dataset_id
-            ORDER BY o.kind, d.namespace, d.name, o.subject
             """
-        var bindings: [any PostgresThrowingDynamicTypeEncodable & Sendable]
-    }
 
     /// Newest first, through the (product, kind, time) index alone: one descending range per kind,
     /// each stopped at the page size, merged (as on SQLite; one index fewer to update per row).

@@ -16,6 +16,7 @@ public final class PostgresStore: Store {
     /// derived behind them), so neither waits for the other's locks.
     let groupCommit = GroupCommit(maxWriters: 2)
     let deriver: PendingDeriver
+    let leaseDeadlines = LeaseDeadlines()
 
     /// - Parameters:
     ///   - url: `postgres://user:password@host:port/database[?sslmode=disable]`.
@@ -111,8 +112,12 @@ public final class PostgresStore: Store {
         let gotConnection = LeaseFlag()
         let client = self.client
         let logger = self.logger
+        let leaseDeadlines = self.leaseDeadlines
         do {
             return try await withThrowingTaskGroup(of: Outcome<T>.self) { group in
+                let deadline = leaseDeadlines.register(deadline: .now + Self.leaseTimeout)
+                // Ends the deadline's wait on every way out, or the group would wait for it.
+                defer { leaseDeadlines.release(deadline) }
                 group.addTask {
                     try await client.withConnection { connection in
                         gotConnection.set()
@@ -123,7 +128,7 @@ public final class PostgresStore: Store {
                     }
                 }
                 group.addTask {
-                    try await Task.sleep(for: Self.leaseTimeout)
+                    await leaseDeadlines.wait(deadline)
                     return gotConnection.isSet ? .stillRunning : .leaseTimedOut
                 }
                 while let outcome = try await group.next() {

@@ -141,6 +141,31 @@ import Testing
     }
 
     @Test(arguments: Backend.available)
+    func productPageIsTheDescriptorWithItsLatestAtTheSameTime(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            _ = try await store.registerProduct(Self.descriptor(), at: Self.t0)
+            #expect(try await store.productPage(Self.orders, asOf: nil)?.latest == [], "a product with no observation yet")
+            let t1 = Self.t0.adding(seconds: 60)
+            _ = try await store.append(Self.batch("b1", try await Self.rows(store, [Self.volume(1, at: Self.t0)]), at: Self.t0))
+            _ = try await store.registerProduct(Self.descriptor(owner: "team-checkout", datasets: [Self.ordersRef, Self.itemsRef]), at: t1)
+            _ = try await store.append(Self.batch("b2", try await Self.rows(store, [
+                Self.volume(2, at: t1), Self.check("a", .fail, at: t1), Self.volume(7, at: t1, dataset: Self.itemsRef),
+            ]), at: t1))
+
+            for asOf in [nil, Self.t0.adding(seconds: 30)] {
+                let page = try #require(try await store.productPage(Self.orders, asOf: asOf))
+                #expect(page.version == (try await store.product(Self.orders, asOf: asOf)))
+                #expect(page.latest == (try await store.latest(Self.orders, asOf: asOf)))
+            }
+            let now = try #require(try await store.productPage(Self.orders, asOf: nil))
+            #expect(now.version.version == 2 && now.version.descriptor.owner == "team-checkout")
+            #expect(now.latest.map(\.value) == [7, 2, nil], "ordered by kind, then dataset, then subject")
+            #expect(try await store.productPage(Self.orders, asOf: Self.t0.adding(seconds: 30))?.version.version == 1)
+            #expect(try await store.productPage(ProductID(trustedDomain: "payments", name: "refunds"), asOf: nil) == nil)
+        }
+    }
+
+    @Test(arguments: Backend.available)
     func historyPagesNewestFirstWithFilters(_ backend: Backend) async throws {
         try await backend.withStore { store in
             _ = try await store.registerProduct(Self.descriptor(), at: Self.t0)

@@ -60,10 +60,10 @@ struct ProductRoutes {
         let id = try context.productID()
         try context.caller().requireRead(id.domain)
         let asOf = try request.timestamp("asOf")
-        guard let version = try await ingestor.store.product(id, asOf: asOf) else {
+        guard let page = try await ingestor.store.productPage(id, asOf: asOf) else {
             throw ServerError.notFound(asOf == nil ? "Product \(id)" : "Product \(id) as of \(asOf!)")
         }
-        let latest = try await ingestor.store.latest(id, asOf: asOf)
+        let (version, latest) = (page.version, page.latest)
         var w = JSONWriter(capacity: 2048)
         w.beginObject()
         ObservationJSON.writeVersion(version, to: &w)
