@@ -198,6 +198,18 @@ public final class PostgresStore: Store {
     }
 }
 
+/// A row's cells in order, each decoded as a concrete type.
+struct Columns {
+    private var cells: PostgresRow.Iterator
+
+    init(_ row: PostgresRow) { cells = row.makeIterator() }
+
+    mutating func next<T: PostgresDecodable>(_: T.Type) throws(StoreError) -> T {
+        guard let cell = cells.next() else { throw .failed("a row has fewer columns than expected") }
+        do { return try cell.decode(T.self) } catch { throw .failed("unexpected column type") }
+    }
+}
+
 /// Set once the pool has handed out a connection.
 final class LeaseFlag: Sendable {
     private let value = Mutex(false)

@@ -101,9 +101,15 @@ final class IngestBench: @unchecked Sendable {
                 print("filling to \(fill) observations ...")
                 _ = try await throughput(format: .protobuf, size: batchSize, stopAfter: fill - stored)
             }
+            let before = serverCost()
             let reads = try await latestReads(count: 2000)
+            let after = serverCost()
             print(String(format: "latest of each kind for one product (HTTP GET, %d reads with %d+ observations stored): p50 %.2f ms, p99 %.2f ms",
                          reads.count, fill, reads.p50, reads.p99))
+            // Steadier than latency on a shared VM: what one read cost the server.
+            print(String(format: "  server per read: %.0f µs of CPU, %.1f thread switches",
+                         (after.cpuSeconds - before.cpuSeconds) * 1e6 / Double(reads.count),
+                         Double(after.switches - before.switches) / Double(reads.count)))
         }
         let ceiling = try Ceiling.measure(backend: backend, postgresURL: postgresURL, rows: 500_000)
         say(String(format: "ceiling (%@, same rows, no HTTP): %.0f rows/s; Steward JSON = %.2f× and protobuf = %.2f× of it",
@@ -136,6 +142,24 @@ final class IngestBench: @unchecked Sendable {
               let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
         return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+    }
+
+    /// The server's CPU time (user + system) and context switches (all threads) so far, from /proc.
+    func serverCost() -> (cpuSeconds: Double, switches: Int) {
+        guard let pid = server?.processIdentifier,
+              let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let tasks = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") else { return (0, 0) }
+        // Fields after the command's closing parenthesis; utime and stime are the 12th and 13th.
+        let fields = stat[stat.index(after: stat.lastIndex(of: ")")!)...].split(separator: " ")
+        let ticks = (Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0)
+        var switches = 0
+        for task in tasks {
+            guard let status = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/status", encoding: .utf8) else { continue }
+            for line in status.split(separator: "\n") where line.contains("ctxt_switches:") {
+                switches += Int(line.split(separator: "\t").last?.trimmingCharacters(in: .whitespaces) ?? "0") ?? 0
+            }
+        }
+        return (ticks / Double(sysconf(Int32(_SC_CLK_TCK))), switches)
     }
 
     // MARK: Data

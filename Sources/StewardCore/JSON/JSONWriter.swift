@@ -56,7 +56,13 @@ public struct JSONWriter: Sendable {
 
     /// Adds the fields of an already-encoded JSON object (`{"a":1,"b":2}`) to the open object.
     public mutating func fields(ofObject json: String) {
-        if json.utf8.count > 2 { raw(String(json.dropFirst().dropLast())) }
+        // On the UTF-8 view: dropping characters from the String itself walked grapheme
+        // boundaries and copied (3% of a product page's CPU, 70 payloads each).
+        let utf8 = json.utf8
+        guard utf8.count > 2 else { return }
+        separate()
+        bytes.append(contentsOf: utf8.dropFirst().dropLast())
+        needsComma = true
     }
 
     public mutating func field(_ k: String, _ v: [String]) {
