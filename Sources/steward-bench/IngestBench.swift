@@ -86,10 +86,15 @@ final class IngestBench: @unchecked Sendable {
             // The latency test measures a steady half-rate load, not the server catching up after
             // the run at its maximum (SQLite derives its tail and checkpoints once batches pause).
             try await Task.sleep(for: .seconds(2))
+            let before = serverCost()
             let latency = try await pacedLatency(format, rate: latencyRate ?? rate / 2, size: 100)
+            let after = serverCost()
             latencyBatches += latency.count
             say(String(format: "latency of 100-observation %@ batches at %.0f obs/s: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d batches)",
                        format == .json ? "JSON" : "protobuf", latencyRate ?? rate / 2, latency.p50, latency.p99, latency.max, latency.count))
+            say(String(format: "  server per batch: %.0f µs of CPU, %.1f thread switches",
+                       (after.cpuSeconds - before.cpuSeconds) * 1e6 / Double(latency.count),
+                       Double(after.switches(since: before)) / Double(latency.count)))
         }
         if let latencyLog {
             try ("format,start_ms,milliseconds\n" + latencyLogLines.joined(separator: "\n") + "\n").write(toFile: latencyLog, atomically: true, encoding: .utf8)
@@ -101,6 +106,8 @@ final class IngestBench: @unchecked Sendable {
                 print("filling to \(fill) observations ...")
                 _ = try await throughput(format: .protobuf, size: batchSize, stopAfter: fill - stored)
             }
+            // Reads measure a settled store, not the deriver catching up with the fill.
+            try await Task.sleep(for: .seconds(5))
             let before = serverCost()
             let reads = try await latestReads(count: 2000)
             let after = serverCost()
@@ -109,7 +116,7 @@ final class IngestBench: @unchecked Sendable {
             // Steadier than latency on a shared VM: what one read cost the server.
             print(String(format: "  server per read: %.0f µs of CPU, %.1f thread switches",
                          (after.cpuSeconds - before.cpuSeconds) * 1e6 / Double(reads.count),
-                         Double(after.switches - before.switches) / Double(reads.count)))
+                         Double(after.switches(since: before)) / Double(reads.count)))
         }
         let ceiling = try Ceiling.measure(backend: backend, postgresURL: postgresURL, rows: 500_000)
         say(String(format: "ceiling (%@, same rows, no HTTP): %.0f rows/s; Steward JSON = %.2f× and protobuf = %.2f× of it",
@@ -144,22 +151,21 @@ final class IngestBench: @unchecked Sendable {
         return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
     }
 
-    /// The server's CPU time (user + system) and context switches (all threads) so far, from /proc.
-    func serverCost() -> (cpuSeconds: Double, switches: Int) {
+    /// The server's CPU time (user + system) and each thread's context switches so far, from /proc.
+    func serverCost() -> ServerCost {
         guard let pid = server?.processIdentifier,
               let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let tasks = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") else { return (0, 0) }
+              let tasks = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") else { return ServerCost() }
         // Fields after the command's closing parenthesis; utime and stime are the 12th and 13th.
         let fields = stat[stat.index(after: stat.lastIndex(of: ")")!)...].split(separator: " ")
-        let ticks = (Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0)
-        var switches = 0
+        var cost = ServerCost(cpuSeconds: ((Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0)) / Double(sysconf(Int32(_SC_CLK_TCK))))
         for task in tasks {
             guard let status = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/status", encoding: .utf8) else { continue }
             for line in status.split(separator: "\n") where line.contains("ctxt_switches:") {
-                switches += Int(line.split(separator: "\t").last?.trimmingCharacters(in: .whitespaces) ?? "0") ?? 0
+                cost.switches[task, default: 0] += Int(line.split(separator: "\t").last?.trimmingCharacters(in: .whitespaces) ?? "0") ?? 0
             }
         }
-        return (ticks / Double(sysconf(Int32(_SC_CLK_TCK))), switches)
+        return cost
     }
 
     // MARK: Data
@@ -351,6 +357,17 @@ func say(_ s: String) {
 
 func progress(_ s: String) {
     FileHandle.standardError.write(Data("… \(s)\n".utf8))
+}
+
+struct ServerCost {
+    var cpuSeconds = 0.0
+    var switches: [String: Int] = [:]  // by thread id
+
+    /// Switches since `earlier`, thread by thread: the runtime's pool threads come and go, so a
+    /// plain total could even go down. Threads that ended in between are not counted.
+    func switches(since earlier: ServerCost) -> Int {
+        switches.reduce(0) { $0 + $1.value - (earlier.switches[$1.key] ?? 0) }
+    }
 }
 
 actor Counter {
