@@ -139,6 +139,25 @@ extension DurabilityTests {
             #expect(page.1.components(separatedBy: "\"rowCount\":\(n * 1000)").count >= 2, "acknowledged batch \(n) is missing")
         }
     }
+
+    @Test(.enabled(if: TestEnvironment.stewardBinary != nil, "needs the steward binary (STEWARD_BIN, set by scripts/test.sh)"))
+    func demoStopsCleanlyOnSIGTERM() async throws {
+        let data = try TestEnvironment.temporaryDirectory("steward-demo")
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let server = try ServerProcess(arguments: ["--data", data, "--demo"])
+        defer { server.terminate() }
+        try await server.waitUntilReady()
+        // The simulated agents are running once a demo product has a freshness observation.
+        let token = try #require(String(contentsOfFile: data + "/admin-token", encoding: .utf8).split(separator: "\n").first.map(String.init))
+        func pushed() async throws -> Bool {
+            try await server.http("GET", "/api/v1/products/payments/orders", token: token).1.contains("\"kind\":\"freshness\"")
+        }
+        for _ in 0..<100 where try await !pushed() { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(try await pushed())
+        kill(server.process.processIdentifier, SIGTERM)
+        server.process.waitUntilExit()
+        #expect(server.process.terminationStatus == 0, "SIGTERM is a normal stop, also with the demo agents running")
+    }
 }
 
 extension DurabilityTests {

@@ -19,27 +19,30 @@ struct DemoAgents: Service {
             pushers[domain] = Pusher(baseURL: baseURL, token: issued.secret, agentID: "\(domain)-agent-1", logger: logger)
         }
         let agents = pushers
-        try await cancelWhenGracefulShutdown {
+        // Shutdown cancels the sleeps below; that is the agents' normal end, not an error (thrown,
+        // it made `serve --demo` exit 1 on SIGTERM).
+        await cancelWhenGracefulShutdown {
             // The server may still be binding its port: retry registration until it answers.
             for product in DemoMesh.products {
                 let pusher = agents[product.descriptor.domain.rawValue]!
-                while true {
+                while !Task.isCancelled {
                     do { try await pusher.register(product.descriptor); break } catch {
-                        try await Task.sleep(for: .milliseconds(200))
+                        try? await Task.sleep(for: .milliseconds(200))
                     }
                 }
             }
+            guard !Task.isCancelled else { return }
             self.logger.info("demo mesh registered", metadata: ["products": "\(DemoMesh.products.count)", "domains": "\(DemoMesh.domains.count)"])
             var tick = 0
             while !Task.isCancelled {
-                for domain in DemoMesh.domains {
+                for domain in DemoMesh.domains where !Task.isCancelled {
                     let observations = DemoAgents.observations(domain: domain, tick: tick, now: .now)
                     do { try await agents[domain]!.push(domain: domain, observations: observations) } catch {
                         self.logger.warning("demo push failed", metadata: ["domain": "\(domain)", "error": "\(error)"])
                     }
                 }
                 tick += 1
-                try await Task.sleep(for: self.interval)
+                try? await Task.sleep(for: self.interval)
             }
         }
     }
