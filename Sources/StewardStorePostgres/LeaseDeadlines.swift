@@ -5,8 +5,8 @@ import Synchronization
 /// 7 thread wake-ups and 0.2 ms of CPU per product page on this project's 2-core VM); this ticks
 /// 4 times a second, and only while some call is waiting.
 ///
-/// Protocol: `register()` an id, `wait(_:until:)` on it from the racing child task, and always
-/// `release(_:)` it when the call ends, which ends a wait at once. Each id sees one of each.
+/// Protocol: `register(deadline:)` an id, `wait(_:)` on it from the calling task, and
+/// `release(_:)` it when the operation ends, which ends the wait at once. Each id sees one of each.
 final class LeaseDeadlines: Sendable {
     static let tick: Duration = .milliseconds(250)
 

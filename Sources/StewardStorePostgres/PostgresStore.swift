@@ -100,50 +100,34 @@ public final class PostgresStore: Store {
         try await leased(transaction: true, body)
     }
 
-    private enum Outcome<T: Sendable>: Sendable {
-        case value(T)
-        case leaseTimedOut
-        case stillRunning
-    }
-
     /// Runs `body` on a pooled connection. Only the wait for the lease is bounded: once a
     /// connection is leased the operation runs to completion (a batch is never cut mid-commit).
+    /// The operation is a child task; this task waits on its deadline, which the child releases
+    /// when it ends, and cancels the child only if it is still waiting for a connection.
     private func leased<T: Sendable>(transaction: Bool, _ body: @escaping @Sendable (PostgresConnection) async throws(StoreError) -> T) async throws(StoreError) -> T {
-        let gotConnection = LeaseFlag()
+        let lease = LeaseState()
         let client = self.client
         let logger = self.logger
         let leaseDeadlines = self.leaseDeadlines
         do {
-            return try await withThrowingTaskGroup(of: Outcome<T>.self) { group in
+            return try await withThrowingTaskGroup(of: T.self) { group in
                 let deadline = leaseDeadlines.register(deadline: .now + Self.leaseTimeout)
-                // Ends the deadline's wait on every way out, or the group would wait for it.
-                defer { leaseDeadlines.release(deadline) }
                 group.addTask {
-                    try await client.withConnection { connection in
-                        gotConnection.set()
+                    defer { lease.end(); leaseDeadlines.release(deadline) }
+                    return try await client.withConnection { connection in
+                        guard lease.start() else { throw CancellationError() }  // too late: already answered
                         if transaction {
-                            return .value(try await connection.withTransaction(logger: logger) { try await body($0) })
+                            return try await connection.withTransaction(logger: logger) { try await body($0) }
                         }
-                        return .value(try await body(connection))
+                        return try await body(connection)
                     }
                 }
-                group.addTask {
-                    await leaseDeadlines.wait(deadline)
-                    return gotConnection.isSet ? .stillRunning : .leaseTimedOut
+                await leaseDeadlines.wait(deadline)
+                if lease.giveUp() {
+                    group.cancelAll()
+                    throw StoreError.unavailable("no PostgreSQL connection within \(Self.leaseTimeout)")
                 }
-                while let outcome = try await group.next() {
-                    switch outcome {
-                    case .value(let value):
-                        group.cancelAll()
-                        return value
-                    case .leaseTimedOut:
-                        group.cancelAll()
-                        throw StoreError.unavailable("no PostgreSQL connection within \(Self.leaseTimeout)")
-                    case .stillRunning:
-                        continue
-                    }
-                }
-                throw StoreError.unavailable("PostgreSQL operation ended without a result")
+                return try await group.next()!
             }
         } catch {
             throw Self.map(error)
@@ -210,9 +194,24 @@ struct Columns {
     }
 }
 
-/// Set once the pool has handed out a connection.
-final class LeaseFlag: Sendable {
-    private let value = Mutex(false)
-    func set() { value.withLock { $0 = true } }
-    var isSet: Bool { value.withLock { $0 } }
+/// How a lease went: it started, the operation ended without one, or the caller gave up waiting.
+/// The first of the three to happen wins.
+final class LeaseState: Sendable {
+    private enum Phase { case waiting, started, ended, givenUp }
+    private let phase = Mutex(Phase.waiting)
+
+    /// The connection arrived: true unless the caller already gave up.
+    func start() -> Bool { move(to: .started) }
+    /// The operation is over (its result or error is what the caller answers).
+    func end() { _ = move(to: .ended) }
+    /// The deadline passed: true if neither a connection nor the operation's end came first.
+    func giveUp() -> Bool { move(to: .givenUp) }
+
+    private func move(to next: Phase) -> Bool {
+        phase.withLock { p in
+            guard p == .waiting else { return false }
+            p = next
+            return true
+        }
+    }
 }
