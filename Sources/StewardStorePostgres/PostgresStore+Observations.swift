@@ -92,7 +92,10 @@ extension PostgresStore {
         var bindings: [any PostgresThrowingDynamicTypeEncodable & Sendable]
     }
 
-    static let selectColumns = "p.domain, p.name, d.namespace, d.name"
+    /// A stored observation's columns (`o` an observations or `latest`-shaped row, `p` its
+    /// product, `d` its dataset), as `stored` reads them.
+    static let selectColumns = "o.id, o.kind, o.subject, o.observed_at, o.recorded_at, o.status, o.value, o.payload, p.domain, p.name, d.namespace, d.name"
+    static let selectColumnCount = 12
 
     /// Columns as `selectColumns` queries list them, read one by one: the variadic `row.decode`
     /// looked up generic metadata for every column of every row (9% of a product page's CPU).
@@ -122,7 +125,7 @@ extension PostgresStore {
                     SELECT l.product_id, l.dataset_id, l.kind, l.subject FROM p JOIN latest l ON l.product_id = p.id
                     UNION
                     SELECT x.product_id, x.dataset_id, x.kind, x.subject FROM \(unescaped: Self.pendingObservations) JOIN p ON x.product_id = p.id)
-                SELECT o.id, o.kind, o.subject, o.observed_at, o.recorded_at, o.status, o.value, o.payload, \(unescaped: Self.selectColumns)
+                SELECT \(unescaped: Self.selectColumns)
                 FROM p JOIN keys k ON k.product_id = p.id
                 CROSS JOIN LATERAL (
                     SELECT * FROM observations x WHERE x.product_id = k.product_id AND x.dataset_id = k.dataset_id
@@ -143,7 +146,7 @@ extension PostgresStore {
     struct CurrentLatest: PreparedQuery {
         static let sql = """
             \(newest)
-            SELECT o.id, o.kind, o.subject, o.observed_at, o.recorded_at, o.status, o.value, o.payload, \(selectColumns)
+            SELECT \(selectColumns)
             FROM newest o CROSS JOIN p JOIN datasets d ON d.id = o.dataset_id
             ORDER BY o.kind, d.namespace, d.name, o.subject
             """
@@ -160,7 +163,7 @@ extension PostgresStore {
                     NULL::text, NULL::text, NULL::text, NULL::text, v.descriptor, v.version, v.registered_at
              FROM p JOIN product_versions v ON v.product_id = p.id ORDER BY v.version DESC LIMIT 1)
             UNION ALL
-            (SELECT o.id, o.kind, o.subject, o.observed_at, o.recorded_at, o.status, o.value, o.payload, \(selectColumns),
+            (SELECT \(selectColumns),
                     NULL, NULL, NULL
              FROM newest o CROSS JOIN p JOIN datasets d ON d.id = o.dataset_id)
             ORDER BY 2 NULLS FIRST, 11, 12, 3
@@ -172,17 +175,8 @@ extension PostgresStore {
         guard asOf == nil else { return try await productPageInTwoReads(id, asOf: asOf) }
         let rows = try await self.rows(CurrentPage(bindings: [id.domain.rawValue, id.name]))
         guard let first = rows.first else { return nil }
-        let cells = PostgresRandomAccessRow(first)
-        let json: String, version: Int, registeredAt: Int64
-        do {
-            (json, version, registeredAt) = (try cells[12].decode(String.self), try cells[13].decode(Int.self), try cells[14].decode(Int64.self))
-        } catch {
-            throw .failed("unexpected column type")
-        }
-        return ProductPage(
-            version: ProductVersion(descriptor: try DescriptorCoding.decode(json), version: version,
-                                    registeredAt: Timestamp(microseconds: registeredAt)),
-            latest: try rows.dropFirst().map { row throws(StoreError) in try Self.stored(row) })
+        return ProductPage(version: try Self.version(first, after: Self.selectColumnCount),
+                           latest: try rows.dropFirst().map { row throws(StoreError) in try Self.stored(row) })
     }
 
     /// The newest observation per key of product $1/$2 (`newest`, with the product as `p`):
@@ -207,7 +201,7 @@ extension PostgresStore {
         let cursorTime = q.cursor?.observedAt ?? Int64.max
         let cursorID = q.cursor?.id ?? Int64.max
         let rows = try await self.rows("""
-            SELECT o.id, o.kind, o.subject, o.observed_at, o.recorded_at, o.status, o.value, o.payload, \(unescaped: Self.selectColumns)
+            SELECT \(unescaped: Self.selectColumns)
             FROM products p CROSS JOIN LATERAL unnest(\(kinds)::smallint[]) AS k(kind)
             CROSS JOIN LATERAL (
                 SELECT * FROM observations x WHERE x.product_id = p.id AND x.kind = k.kind

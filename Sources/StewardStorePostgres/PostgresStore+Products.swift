@@ -68,8 +68,12 @@ extension PostgresStore {
         var bindings: [any PostgresThrowingDynamicTypeEncodable & Sendable]
     }
 
-    static func version(_ row: PostgresRow) throws(StoreError) -> ProductVersion {
-        let (json, version, registeredAt) = try decode(row, (String, Int, Int64).self)
+    /// A version from its descriptor, version and registration time, the row's columns after the
+    /// first `skipped` (a product page's first row leads with an observation's empty columns).
+    static func version(_ row: PostgresRow, after skipped: Int = 0) throws(StoreError) -> ProductVersion {
+        var c = Columns(row)
+        try c.skip(skipped)
+        let json = try c.next(String.self), version = try c.next(Int.self), registeredAt = try c.next(Int64.self)
         return ProductVersion(descriptor: try DescriptorCoding.decode(json), version: version,
                               registeredAt: Timestamp(microseconds: registeredAt))
     }

@@ -189,8 +189,17 @@ struct Columns {
     init(_ row: PostgresRow) { cells = row.makeIterator() }
 
     mutating func next<T: PostgresDecodable>(_: T.Type) throws(StoreError) -> T {
-        guard let cell = cells.next() else { throw .failed("a row has fewer columns than expected") }
+        let cell = try cell()
         do { return try cell.decode(T.self) } catch { throw .failed("unexpected column type") }
+    }
+
+    mutating func skip(_ count: Int) throws(StoreError) {
+        for _ in 0..<count { _ = try cell() }
+    }
+
+    private mutating func cell() throws(StoreError) -> PostgresCell {
+        guard let cell = cells.next() else { throw .failed("a row has fewer columns than expected") }
+        return cell
     }
 }
 
