@@ -64,6 +64,7 @@ let package = Package(
             "StewardCore", "StewardAPI", "StewardStore", "StewardStoreSQLite", "StewardStorePostgres",
             "StewardIngest", "StewardReport", "StewardAgent", "StewardPolicy", "StewardLineage",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

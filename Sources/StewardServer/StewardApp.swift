@@ -94,6 +94,7 @@ public enum StewardApp {
         }
         let app = Application(
             router: router,
+            server: .http1OnEventLoops,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "steward"),
             services: services,
             onServerRunning: { channel in
