@@ -4,14 +4,16 @@ import StewardStore
 
 extension PostgresStore {
     public func append(_ batch: BatchRecord) async throws(StoreError) -> AppendResult {
+        // No BEGIN/COMMIT around it: the group is one statement, which PostgreSQL runs as one
+        // transaction of its own (all its inserts or none), so it costs one round trip, not three.
         let results = try await groupCommit.append(batch) { batches throws(StoreError) in
-            try await self.transaction { c throws(StoreError) in try await self.insert(batches, c) }
+            try await self.withConnection { c throws(StoreError) in try await self.insert(batches, c) }
         }
         deriver.groupWritten()
         return results
     }
 
-    /// Stores a group in one statement: the batches not stored before, their observations, and one
+    /// Stores a group in one statement (so atomically): the batches not stored before, their observations, and one
     /// `pending_groups` row from which the deriver advances `latest` and `agents` after the commit.
     /// Those rows are shared by every group (a batch of 100 observations touches ~100 `latest`
     /// rows); upserting them here made each group wait for the previous one's commit.
