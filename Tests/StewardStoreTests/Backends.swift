@@ -85,7 +85,8 @@ enum TestDatabases {
                                                          password: c.password, database: "postgres", tls: .disable),
                                     backgroundLogger: Logger(label: "test"))
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
+            // Immediate: the pool is marked running before `body` leases (else postgres-nio warns).
+            group.addImmediateTask { await client.run() }
             try await body(client)
             group.cancelAll()
         }
