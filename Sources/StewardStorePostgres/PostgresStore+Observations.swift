@@ -13,8 +13,9 @@ extension PostgresStore {
         return results
     }
 
-    /// Stores a group in one statement (so atomically): the batches not stored before, their observations, and one
-    /// `pending_groups` row from which the deriver advances `latest` and `agents` after the commit.
+    /// Stores a group in one statement, so atomically: the batches not stored before, their
+    /// observations, and one `pending_groups` row from which the deriver advances `latest` and
+    /// `agents` after the commit.
     /// Those rows are shared by every group (a batch of 100 observations touches ~100 `latest`
     /// rows); upserting them here made each group wait for the previous one's commit.
     private func insert(_ batches: [BatchRecord], _ c: PostgresConnection) async throws(StoreError) -> [AppendResult] {

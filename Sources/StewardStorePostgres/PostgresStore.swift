@@ -41,7 +41,7 @@ public final class PostgresStore: Store {
         // Steward's statements are short; JIT compiling one (when an estimate runs high) cost
         // more than running it.
         config.options.additionalStartupParameters = [("jit", "off")]
-        // One pool per event loop, 10 connections in all, one standing in each.
+        // One pool per event loop (see `client`): about 10 connections in all, one standing in each.
         let loops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator())
         config.options.minimumConnections = 1
         config.options.maximumConnections = max(2, 10 / loops.count)

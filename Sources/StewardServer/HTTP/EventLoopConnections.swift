@@ -8,8 +8,10 @@ import NIOCore
 /// Swift's global pool, each store call answers on an event loop and resumes on the pool, and the
 /// response is written on the event loop again. A product page on PostgreSQL cost 14 thread
 /// switches that way. With the connection's loop as the task's preferred executor (SE-0417), the
-/// handler, its child tasks and the default actors it calls all run where the bytes arrive.
-/// On a 2-core machine the loops are as many as the cores, so nothing is gained by a pool beside them.
+/// handler, its child tasks and the default actors it calls all run where the bytes arrive
+/// (2 switches per product page). NIO's loops are as many as the cores, so a pool beside them
+/// adds no parallelism. The cost: while a handler computes (decoding a large batch), the other
+/// connections on its loop wait for it, as they would for a busy core.
 struct EventLoopConnections: ServerChildChannel {
     let http: HTTP1Channel
 
