@@ -92,9 +92,7 @@ final class IngestBench: @unchecked Sendable {
             latencyBatches += latency.count
             say(String(format: "latency of 100-observation %@ batches at %.0f obs/s: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d batches)",
                        format == .json ? "JSON" : "protobuf", latencyRate ?? rate / 2, latency.p50, latency.p99, latency.max, latency.count))
-            say(String(format: "  server per batch: %.0f µs of CPU, %.1f thread switches",
-                       (after.cpuSeconds - before.cpuSeconds) * 1e6 / Double(latency.count),
-                       Double(after.switches(since: before)) / Double(latency.count)))
+            say(after.line(per: "batch", requests: latency.count, since: before))
         }
         if let latencyLog {
             try ("format,start_ms,milliseconds\n" + latencyLogLines.joined(separator: "\n") + "\n").write(toFile: latencyLog, atomically: true, encoding: .utf8)
@@ -103,7 +101,7 @@ final class IngestBench: @unchecked Sendable {
         if fill > 0 {
             let stored = json.observations + proto.observations + latencyBatches * 100
             if fill > stored {
-                print("filling to \(fill) observations ...")
+                say("filling to \(fill) observations ...")
                 _ = try await throughput(format: .protobuf, size: batchSize, stopAfter: fill - stored)
             }
             // Reads measure a settled store, not the deriver catching up with the fill.
@@ -318,12 +316,9 @@ final class IngestBench: @unchecked Sendable {
         let before = serverCost()
         let reads = try await latestReads(count: 2000)
         let after = serverCost()
-        print(String(format: "latest of each kind for one product (HTTP GET, %d reads with %d+ observations stored, %@): p50 %.2f ms, p99 %.2f ms",
-                     reads.count, fill, moment, reads.p50, reads.p99))
-        // Steadier than latency on a shared VM: what one read cost the server.
-        print(String(format: "  server per read: %.0f µs of CPU, %.1f thread switches",
-                     (after.cpuSeconds - before.cpuSeconds) * 1e6 / Double(reads.count),
-                     Double(after.switches(since: before)) / Double(reads.count)))
+        say(String(format: "latest of each kind for one product (HTTP GET, %d reads with %d+ observations stored, %@): p50 %.2f ms, p99 %.2f ms",
+                   reads.count, fill, moment, reads.p50, reads.p99))
+        say(after.line(per: "read", requests: reads.count, since: before))
     }
 
     func latestReads(count: Int) async throws -> Latency {
@@ -379,6 +374,13 @@ struct ServerCost {
     /// plain total could even go down. Threads that ended in between are not counted.
     func switches(since earlier: ServerCost) -> Int {
         switches.reduce(0) { $0 + $1.value - (earlier.switches[$1.key] ?? 0) }
+    }
+
+    /// What one of `count` requests since `earlier` cost the server, on average: steadier than
+    /// latency on a shared VM.
+    func line(per request: String, requests count: Int, since earlier: ServerCost) -> String {
+        String(format: "  server per %@: %.0f µs of CPU, %.1f thread switches", request,
+               (cpuSeconds - earlier.cpuSeconds) * 1e6 / Double(count), Double(switches(since: earlier)) / Double(count))
     }
 }
 
