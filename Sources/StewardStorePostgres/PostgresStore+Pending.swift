@@ -18,7 +18,8 @@ extension PostgresStore {
     /// Moves up to `deriveChunk` pending groups into `latest` and `agents`. One statement, so one
     /// transaction: the `pending_groups` rows go in the commit that advances what they held.
     /// SKIP LOCKED: replicas deriving at once take different groups. Both upserts keep the newest
-    /// by (time, id), whatever order groups are derived in, and lock rows in key order.
+    /// by (time, id), whatever order groups are derived in, and lock rows in key order. Fixed-width
+    /// columns lead `newest` so that its sort finds them directly (see `selectColumns`).
     /// - Returns: true when the chunk was full (more may be pending).
     func derivePending() async throws(StoreError) -> Bool {
         let rows = try await rows("""
@@ -28,11 +29,11 @@ extension PostgresStore {
                 RETURNING *),
             newest AS (
                 SELECT DISTINCT ON (x.product_id, x.dataset_id, x.kind, x.subject)
-                       x.product_id, x.dataset_id, x.kind, x.subject, x.id, x.observed_at, x.recorded_at, x.status, x.value, x.payload
+                       x.product_id, x.dataset_id, x.kind, x.observed_at, x.id, x.recorded_at, x.subject, x.payload, x.status, x.value
                 FROM \(unescaped: Self.observations(of: "g"))
                 ORDER BY x.product_id, x.dataset_id, x.kind, x.subject, x.observed_at DESC, x.id DESC),
             derived_latest AS (
-                INSERT INTO latest (product_id, dataset_id, kind, subject, observation_id, observed_at, recorded_at, status, value, payload)
+                INSERT INTO latest (product_id, dataset_id, kind, observed_at, observation_id, recorded_at, subject, payload, status, value)
                 SELECT * FROM newest
                 ON CONFLICT (product_id, dataset_id, kind, subject) DO UPDATE SET
                     observation_id = excluded.observation_id, observed_at = excluded.observed_at,

@@ -25,7 +25,7 @@ extension PostgresStore {
                 throw .failed("unexpected column type")
             }
             if existing == json, let registeredAt {
-                return ProductVersion(descriptor: descriptor, version: current, registeredAt: Timestamp(microseconds: registeredAt), changed: false)
+                return ProductVersion(descriptor: descriptor, json: json, version: current, registeredAt: Timestamp(microseconds: registeredAt), changed: false)
             }
             let version = current + 1
             try await self.run(c, "UPDATE products SET current_version = \(version), updated_at = \(t) WHERE id = \(id)")
@@ -38,7 +38,7 @@ extension PostgresStore {
                 INSERT INTO datasets (product_id, namespace, name) SELECT \(id), * FROM UNNEST(\(namespaces)::text[], \(names)::text[])
                 ON CONFLICT DO NOTHING
                 """)
-            return ProductVersion(descriptor: descriptor, version: version, registeredAt: time)
+            return ProductVersion(descriptor: descriptor, json: json, version: version, registeredAt: time)
         }
     }
 
@@ -74,8 +74,7 @@ extension PostgresStore {
         var c = Columns(row)
         try c.skip(skipped)
         let json = try c.next(String.self), version = try c.next(Int.self), registeredAt = try c.next(Int64.self)
-        return ProductVersion(descriptor: try DescriptorCoding.decode(json), version: version,
-                              registeredAt: Timestamp(microseconds: registeredAt))
+        return try ProductVersion(json: json, version: version, registeredAt: Timestamp(microseconds: registeredAt))
     }
 
     public func catalog() async throws(StoreError) -> [CatalogEntry] {

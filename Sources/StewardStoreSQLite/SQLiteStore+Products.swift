@@ -17,7 +17,7 @@ extension SQLiteStore {
                 let version: Int
                 if let row = existing.first {
                     if row.text("descriptor") == json {
-                        return ProductVersion(descriptor: descriptor, version: Int(row.int("current_version")),
+                        return ProductVersion(descriptor: descriptor, json: json, version: Int(row.int("current_version")),
                                               registeredAt: row.time("registered_at"), changed: false)
                     }
                     productID = row.int("id")
@@ -37,7 +37,7 @@ extension SQLiteStore {
                     try await self.exec(w, "INSERT INTO datasets (product_id, namespace, name) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                                         [.int(productID), .text(dataset.namespace), .text(dataset.name)])
                 }
-                return ProductVersion(descriptor: descriptor, version: version, registeredAt: time)
+                return ProductVersion(descriptor: descriptor, json: json, version: version, registeredAt: time)
             }
         }
     }
@@ -54,8 +54,7 @@ extension SQLiteStore {
         }
         sql += " ORDER BY p.domain, p.name"
         return try await query(reader, sql, binds).map { row throws(StoreError) in
-            ProductVersion(descriptor: try DescriptorCoding.decode(row.text("descriptor")),
-                           version: Int(row.int("version")), registeredAt: row.time("registered_at"))
+            try ProductVersion(json: row.text("descriptor"), version: Int(row.int("version")), registeredAt: row.time("registered_at"))
         }
     }
 
@@ -67,8 +66,7 @@ extension SQLiteStore {
             ORDER BY v.version DESC LIMIT 1
             """, [.text(id.domain.rawValue), .text(id.name), .integer(Int(asOf?.microseconds ?? Int64.max))])
         guard let row = rows.first else { return nil }
-        return ProductVersion(descriptor: try DescriptorCoding.decode(row.text("descriptor")),
-                              version: Int(row.int("version")), registeredAt: row.time("registered_at"))
+        return try ProductVersion(json: row.text("descriptor"), version: Int(row.int("version")), registeredAt: row.time("registered_at"))
     }
 
     public func catalog() async throws(StoreError) -> [CatalogEntry] {

@@ -57,6 +57,7 @@ struct PostgresPendingGroups {
             // An older sighting and a late observation, derived on top: neither goes back in time.
             let late = try await C.rows(store, [C.volume(5, at: Self.at(9))])
             #expect(try await store.append(Self.batch("g3", late, agentVersion: "1.0", at: Self.at(13))) == .stored(1))
+            #expect(try await reads().now == pending.now)  // pending, and older than its key's `latest` row
             while try await store.derivePending() {}
             let after = try await reads()
             #expect(after.now == pending.now)

@@ -20,6 +20,6 @@ enum ObservationJSON {
         w.field("version", v.version)
         w.field("registeredAt", v.registeredAt.rfc3339)
         w.key("descriptor")
-        w.raw(DescriptorCoding.encode(v.descriptor))
+        w.raw(v.json)
     }
 }
