@@ -27,7 +27,7 @@ public enum BatchJSON {
         w.field("kind", o.kind.rawValue)
         if let product = o.product { w.field("product", product.description) }
         if let dataset = o.dataset { w.field("dataset", dataset) }
-        w.field("observedAt", o.observedAt.rfc3339)
+        w.field("observedAt", o.observedAt)
         w.fields(ofObject: o.payloadJSON)
         w.endObject()
     }

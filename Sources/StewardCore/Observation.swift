@@ -109,7 +109,7 @@ public struct Observation: Sendable, Equatable {
         var w = JSONWriter()
         w.beginObject()
         switch detail {
-        case .freshness(let t): w.field("lastUpdatedAt", t.rfc3339)
+        case .freshness(let t): w.field("lastUpdatedAt", t)
         case .volume(let n): w.field("rowCount", n)
         case .quality(let check, let status, let value, let threshold, let message):
             w.field("check", check)
@@ -121,8 +121,8 @@ public struct Observation: Sendable, Equatable {
             w.field("consumer", consumer)
             w.field("reads", reads)
             if let rowsRead { w.field("rowsRead", rowsRead) }
-            if let start { w.field("windowStart", start.rfc3339) }
-            if let end { w.field("windowEnd", end.rfc3339) }
+            if let start { w.field("windowStart", start) }
+            if let end { w.field("windowEnd", end) }
         case .grants(let grants):
             w.key("grants")
             w.beginArray()
@@ -154,7 +154,7 @@ public struct Observation: Sendable, Equatable {
                 w.endObject()
             }
             w.endArray()
-        case .retention(let t): w.field("oldestRecordAt", t.rfc3339)
+        case .retention(let t): w.field("oldestRecordAt", t)
         case .heartbeat: break
         }
         w.endObject()

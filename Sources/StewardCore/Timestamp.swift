@@ -85,6 +85,16 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// RFC 3339 in UTC, with microseconds only when they are not zero.
     public var rfc3339: String {
+        String(unsafeUninitializedCapacity: Self.rfc3339MaxLength) { write(rfc3339To: $0) }
+    }
+
+    /// Room `write(rfc3339To:)` needs at most.
+    public static let rfc3339MaxLength = 40
+
+    /// Writes the RFC 3339 form into `out` (at least `rfc3339MaxLength` bytes), returning its length.
+    /// Byte by byte, without an allocation: every stored observation's payload carries its times,
+    /// and string interpolation of padded parts was 2% of the server's CPU.
+    public func write(rfc3339To out: UnsafeMutableBufferPointer<UInt8>) -> Int {
         var secs = microseconds / 1_000_000
         var micros = microseconds % 1_000_000
         if micros < 0 { micros += 1_000_000; secs -= 1 }
@@ -93,30 +103,26 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         if rem < 0 { rem += 86_400; days -= 1 }
         let (y, m, d) = Self.civilFromDays(Int(days))
         let r = Int(rem)
-        // Written byte by byte into one allocation: every stored observation's payload carries
-        // its times, and string interpolation of padded parts was 2% of the server's CPU.
-        return String(unsafeUninitializedCapacity: 40) { out in
-            var i = 0
-            func byte(_ c: UInt8) { out[i] = c; i += 1 }
-            func digits(_ v: Int, _ width: Int) {
-                var count = 1, rest = v
-                while rest >= 10 { rest /= 10; count += 1 }
-                count = max(count, width)
-                rest = v
-                for k in stride(from: i + count - 1, through: i, by: -1) { out[k] = UInt8(48 + rest % 10); rest /= 10 }
-                i += count
-            }
-            if y < 0 { byte(0x2D) }
-            digits(abs(y), 4); byte(0x2D); digits(m, 2); byte(0x2D); digits(d, 2); byte(0x54)
-            digits(r / 3600, 2); byte(0x3A); digits(r % 3600 / 60, 2); byte(0x3A); digits(r % 60, 2)
-            if micros != 0 {
-                var fraction = Int(micros), width = 6
-                while fraction % 10 == 0 { fraction /= 10; width -= 1 }
-                byte(0x2E); digits(fraction, width)
-            }
-            byte(0x5A)
-            return i
+        var i = 0
+        func byte(_ c: UInt8) { out[i] = c; i += 1 }
+        func digits(_ v: Int, _ width: Int) {
+            var count = 1, rest = v
+            while rest >= 10 { rest /= 10; count += 1 }
+            count = max(count, width)
+            rest = v
+            for k in stride(from: i + count - 1, through: i, by: -1) { out[k] = UInt8(48 + rest % 10); rest /= 10 }
+            i += count
         }
+        if y < 0 { byte(0x2D) }
+        digits(abs(y), 4); byte(0x2D); digits(m, 2); byte(0x2D); digits(d, 2); byte(0x54)
+        digits(r / 3600, 2); byte(0x3A); digits(r % 3600 / 60, 2); byte(0x3A); digits(r % 60, 2)
+        if micros != 0 {
+            var fraction = Int(micros), width = 6
+            while fraction % 10 == 0 { fraction /= 10; width -= 1 }
+            byte(0x2E); digits(fraction, width)
+        }
+        byte(0x5A)
+        return i
     }
 
     public var description: String { rfc3339 }

@@ -63,7 +63,8 @@ public enum Tokens {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         let path = (dataDirectory as NSString).appendingPathComponent("admin-token")
         // Create with 0600 from the start: the token must never be readable by others, not even briefly.
-        FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+        // (If creating fails, setting its permissions below throws: the token is never written.)
+        _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
         try Data((issued.secret + "\n").utf8).write(to: URL(fileURLWithPath: path))
         return (issued.secret, path)

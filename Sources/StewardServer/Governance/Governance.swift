@@ -157,7 +157,7 @@ actor Governance {
         }
         var w = JSONWriter(capacity: 1024 + 400 * (failing.count + passing.count))
         w.beginObject()
-        w.field("asOf", now.rfc3339)
+        w.field("asOf", now)
         w.field("productsEvaluated", products.count)
         for (key, findings) in [("newlyFailing", failing), ("newlyPassing", passing)] {
             w.key(key)

@@ -177,8 +177,8 @@ enum LineageJSON {
         for e in events {
             w.beginObject()
             w.field("eventType", e.eventType ?? "")
-            w.field("eventTime", e.eventTime.rfc3339)
-            w.field("receivedAt", e.receivedAt.rfc3339)
+            w.field("eventTime", e.eventTime)
+            w.field("receivedAt", e.receivedAt)
             w.key("event"); w.raw(e.body)
             w.endObject()
         }
@@ -194,7 +194,7 @@ enum LineageJSON {
         w.key("versions")
         w.beginArray()
         for v in versions {
-            w.beginObject(); w.field("version", v.version); w.field("seenAt", v.seenAt.rfc3339); w.key("fields"); w.raw(v.fields); w.endObject()
+            w.beginObject(); w.field("version", v.version); w.field("seenAt", v.seenAt); w.key("fields"); w.raw(v.fields); w.endObject()
         }
         w.endArray()
         w.endObject()
@@ -208,7 +208,7 @@ enum LineageJSON {
         w.beginArray()
         for c in claims {
             w.beginObject(); w.field("namespace", c.namespace); w.field("domain", c.domain.rawValue)
-            w.field("claimedAt", c.claimedAt.rfc3339); w.endObject()
+            w.field("claimedAt", c.claimedAt); w.endObject()
         }
         w.endArray()
         w.endObject()

@@ -88,7 +88,7 @@ struct ComplianceRoutes {
     static func begin(asOf: Timestamp?, _ findings: [FindingRecord]) -> JSONWriter {
         var w = JSONWriter(capacity: 1024 + findings.count * 400)
         w.beginObject()
-        w.field("asOf", (asOf ?? .now).rfc3339)
+        w.field("asOf", (asOf ?? .now))
         Tally(findings).write(to: &w)
         return w
     }
@@ -120,8 +120,8 @@ struct ComplianceRoutes {
         if let r = f.remediation { w.field("remediation", r) }
         w.key("evidence")
         w.raw(f.evidence)
-        w.field("since", f.since.rfc3339)
-        if let until = f.until { w.field("until", until.rfc3339) }
+        w.field("since", f.since)
+        if let until = f.until { w.field("until", until) }
         w.endObject()
     }
 }

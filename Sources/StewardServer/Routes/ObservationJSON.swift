@@ -9,8 +9,8 @@ enum ObservationJSON {
         w.field("kind", o.kind.rawValue)
         if includeProduct { w.field("product", o.product.description) }
         if let d = o.dataset { w.field("dataset", d) }
-        w.field("observedAt", o.observedAt.rfc3339)
-        w.field("recordedAt", o.recordedAt.rfc3339)
+        w.field("observedAt", o.observedAt)
+        w.field("recordedAt", o.recordedAt)
         w.fields(ofObject: o.payload)
         w.endObject()
     }
@@ -18,7 +18,7 @@ enum ObservationJSON {
     static func writeVersion(_ v: ProductVersion, to w: inout JSONWriter) {
         w.field("product", v.descriptor.id.description)
         w.field("version", v.version)
-        w.field("registeredAt", v.registeredAt.rfc3339)
+        w.field("registeredAt", v.registeredAt)
         w.key("descriptor")
         w.raw(v.json)
     }

@@ -100,9 +100,9 @@ struct WaiverRoutes {
         w.field("reason", waiver.reason)
         w.field("approver", waiver.approver)
         w.field("grantedBy", waiver.grantedBy)
-        w.field("createdAt", waiver.createdAt.rfc3339)
-        w.field("expiresAt", waiver.expiresAt.rfc3339)
-        if let revoked = waiver.revokedAt { w.field("revokedAt", revoked.rfc3339) }
+        w.field("createdAt", waiver.createdAt)
+        w.field("expiresAt", waiver.expiresAt)
+        if let revoked = waiver.revokedAt { w.field("revokedAt", revoked) }
         w.field("status", waiver.revokedAt != nil ? "revoked" : waiver.isActive(at: now) ? "active" : "expired")
         w.endObject()
     }
