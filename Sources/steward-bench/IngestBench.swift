@@ -267,7 +267,14 @@ final class IngestBench: @unchecked Sendable {
         return Throughput(rate: Double(batches * size) / secs, batches: batches, observations: batches * size, peakRSS: await peak.value)
     }
 
-    struct Latency { var p50: Double; var p99: Double; var max: Double; var count: Int }
+    struct Latency {
+        var p50: Double, p99: Double, max: Double, count: Int
+
+        init(_ milliseconds: [Double]) {
+            let sorted = milliseconds.sorted()
+            (p50, p99, max, count) = (sorted.percentile(0.5), sorted.percentile(0.99), sorted.last ?? 0, sorted.count)
+        }
+    }
 
     /// Open-loop pacing: requests start on schedule whether or not earlier ones finished.
     ///
@@ -307,21 +314,31 @@ final class IngestBench: @unchecked Sendable {
             let name = format == .json ? "json" : "protobuf"
             latencyLogLines += await samples.log.map { "\(name),\($0.at.microseconds / 1000),\($0.milliseconds)" }
         }
-        let sorted = await samples.log.map(\.milliseconds).sorted()
-        return Latency(p50: sorted.percentile(0.5), p99: sorted.percentile(0.99), max: sorted.last ?? 0, count: sorted.count)
+        return Latency(await samples.log.map(\.milliseconds))
     }
 
-    /// 2,000 reads of one product's latest of each kind, with what they cost the server.
+    /// 2,000 reads of one product's latest of each kind, with what they cost the server, then the
+    /// same reads through AsyncHTTPClient for comparison (see `KeepAliveSocket`).
     private func latestReads(after moment: String) async throws {
         let before = serverCost()
-        let reads = try await latestReads(count: 2000)
+        let reads = try latestReads(count: 2000)
         let after = serverCost()
-        say(String(format: "latest of each kind for one product (HTTP GET, %d reads with %d+ observations stored, %@): p50 %.2f ms, p99 %.2f ms",
+        say(String(format: "latest of each kind for one product (HTTP GET on one keep-alive connection, %d reads with %d+ observations stored, %@): p50 %.2f ms, p99 %.2f ms",
                    reads.count, fill, moment, reads.p50, reads.p99))
         say(after.line(per: "read", requests: reads.count, since: before))
+        let library = try await latestReadsThroughAsyncHTTPClient(count: 2000)
+        say(String(format: "  the same reads through AsyncHTTPClient: p50 %.2f ms, p99 %.2f ms", library.p50, library.p99))
     }
 
-    func latestReads(count: Int) async throws -> Latency {
+    func latestReads(count: Int) throws -> Latency {
+        let socket = try KeepAliveSocket(port: port)
+        return try Self.timed(count) { i in
+            let (status, _) = try socket.get("/api/v1/products/bench/product-\(i % Self.products)", token: token)
+            guard status == 200 else { throw BenchError("read failed: \(status)") }
+        }
+    }
+
+    func latestReadsThroughAsyncHTTPClient(count: Int) async throws -> Latency {
         var ms: [Double] = []
         for i in 0..<count {
             let t0 = ContinuousClock.now
@@ -329,8 +346,17 @@ final class IngestBench: @unchecked Sendable {
             guard status == 200 else { throw BenchError("read failed: \(status)") }
             ms.append(t0.duration(to: .now).milliseconds)
         }
-        ms.sort()
-        return Latency(p50: ms.percentile(0.5), p99: ms.percentile(0.99), max: ms.last ?? 0, count: ms.count)
+        return Latency(ms)
+    }
+
+    static func timed(_ count: Int, _ body: (Int) throws -> Void) rethrows -> Latency {
+        var ms: [Double] = []
+        for i in 0..<count {
+            let t0 = ContinuousClock.now
+            try body(i)
+            ms.append(t0.duration(to: .now).milliseconds)
+        }
+        return Latency(ms)
     }
 
     // MARK: HTTP
