@@ -55,8 +55,10 @@ extension PostgresStore {
             lastSeen.append(seenAt)
         }
         let rows = try await rows(c, GroupInsert(bindings: [
-            domains, ids, agentIDs, versions, received, counts, lastSeen,
-            products, datasets, kinds, subjects, observed, statuses, values, payloads, ordinals]))
+            ArrayBinding(domains), ArrayBinding(ids), ArrayBinding(agentIDs), ArrayBinding(versions), ArrayBinding(received),
+            ArrayBinding(counts), ArrayBinding(lastSeen), ArrayBinding(products), ArrayBinding(datasets), ArrayBinding(kinds),
+            ArrayBinding(subjects), ArrayBinding(observed), ArrayBinding(statuses), ArrayBinding(values), ArrayBinding(payloads),
+            ArrayBinding(ordinals)]))
         var stored = Set<Int>()
         for row in rows { stored.insert(Int(try Self.decode(row, Int64.self)) - 1) }
         var results = [AppendResult](repeating: .duplicate, count: batches.count)
