@@ -23,7 +23,9 @@ struct FieldReader {
     }
 
     /// Reports keys outside `allowed`: a typo such as `rowcount` should not be silently dropped.
-    mutating func rejectUnknown(_ allowed: Set<String>) {
+    /// A list, not a set: a dozen names compare faster than they hash (hashing every key of every
+    /// observation was 3% of the server's CPU while ingesting JSON).
+    mutating func rejectUnknown(_ allowed: [String]) {
         for m in members where !allowed.contains(m.key) {
             problem(m.key, "unknown field")
         }

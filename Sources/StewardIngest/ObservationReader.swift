@@ -2,15 +2,15 @@ import StewardCore
 
 /// Turns one JSON observation object into an `Observation`, listing every problem.
 enum ObservationReader {
-    static let common: Set<String> = ["kind", "product", "dataset", "observedAt"]
-    static let fields: [Observation.Kind: Set<String>] = [
-        .freshness: common.union(["lastUpdatedAt"]),
-        .volume: common.union(["rowCount"]),
-        .quality: common.union(["check", "status", "value", "threshold", "message"]),
-        .usage: common.union(["consumer", "reads", "rowsRead", "windowStart", "windowEnd"]),
-        .grants: common.union(["grants"]),
-        .schema: common.union(["columns"]),
-        .retention: common.union(["oldestRecordAt"]),
+    static let common = ["kind", "product", "dataset", "observedAt"]
+    static let fields: [Observation.Kind: [String]] = [
+        .freshness: common + ["lastUpdatedAt"],
+        .volume: common + ["rowCount"],
+        .quality: common + ["check", "status", "value", "threshold", "message"],
+        .usage: common + ["consumer", "reads", "rowsRead", "windowStart", "windowEnd"],
+        .grants: common + ["grants"],
+        .schema: common + ["columns"],
+        .retention: common + ["oldestRecordAt"],
         .heartbeat: ["kind", "observedAt"],
     ]
 
