@@ -10,7 +10,7 @@ struct GovernanceService: Service {
     let logger: Logger
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             var nextSweep = ContinuousClock.now
             // The server loaded the policies just before starting this service.
             var loaded = true
