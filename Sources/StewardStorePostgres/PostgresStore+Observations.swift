@@ -158,7 +158,7 @@ extension PostgresStore {
         static let sql = """
             \(newest)
             SELECT \(selectColumns)
-            FROM newest o CROSS JOIN p JOIN datasets d ON d.id = o.dataset_id AND d.product_id = p.id
+            \(newestRows)
             ORDER BY o.kind, d.namespace, d.name, o.subject
             """
         var bindings: [any PostgresThrowingDynamicTypeEncodable & Sendable]
@@ -176,7 +176,7 @@ extension PostgresStore {
             UNION ALL
             (SELECT \(selectColumns),
                     NULL, NULL, NULL
-             FROM newest o CROSS JOIN p JOIN datasets d ON d.id = o.dataset_id AND d.product_id = p.id)
+             \(newestRows))
             ORDER BY 2 NULLS FIRST, 5, 6, 7
             """
         var bindings: [any PostgresThrowingDynamicTypeEncodable & Sendable]
@@ -213,6 +213,9 @@ extension PostgresStore {
                     SELECT FROM p JOIN latest l ON l.product_id = p.id AND l.dataset_id = n.dataset_id AND l.kind = n.kind
                     AND l.subject = n.subject AND (l.observed_at, l.observation_id) >= (n.observed_at, n.id)))
             """
+
+    /// `newest`'s rows with their product `p` and dataset `d`, for `selectColumns`.
+    static let newestRows = "FROM newest o CROSS JOIN p JOIN datasets d ON d.id = o.dataset_id AND d.product_id = p.id"
 
     /// Newest first, through the (product, kind, time) index alone: one descending range per kind,
     /// each stopped at the page size, merged (as on SQLite; one index fewer to update per row).

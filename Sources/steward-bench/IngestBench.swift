@@ -274,6 +274,17 @@ final class IngestBench: @unchecked Sendable {
             let sorted = milliseconds.sorted()
             (p50, p99, max, count) = (sorted.percentile(0.5), sorted.percentile(0.99), sorted.last ?? 0, sorted.count)
         }
+
+        /// Runs `body` `count` times in a row (passing the run's number), timing each run.
+        static func timed(_ count: Int, _ body: (Int) async throws -> Void) async rethrows -> Latency {
+            var ms: [Double] = []
+            for i in 0..<count {
+                let t0 = ContinuousClock.now
+                try await body(i)
+                ms.append(t0.duration(to: .now).milliseconds)
+            }
+            return Latency(ms)
+        }
     }
 
     /// Open-loop pacing: requests start on schedule whether or not earlier ones finished.
@@ -321,42 +332,24 @@ final class IngestBench: @unchecked Sendable {
     /// same reads through AsyncHTTPClient for comparison (see `KeepAliveSocket`).
     private func latestReads(after moment: String) async throws {
         let before = serverCost()
-        let reads = try latestReads(count: 2000)
+        let reads = try await latestReads(count: 2000)
         let after = serverCost()
         say(String(format: "latest of each kind for one product (HTTP GET on one keep-alive connection, %d reads with %d+ observations stored, %@): p50 %.2f ms, p99 %.2f ms",
                    reads.count, fill, moment, reads.p50, reads.p99))
         say(after.line(per: "read", requests: reads.count, since: before))
-        let library = try await latestReadsThroughAsyncHTTPClient(count: 2000)
+        let library = try await Latency.timed(2000) { i in
+            let (status, _) = try await get("/api/v1/products/bench/product-\(i % Self.products)")
+            guard status == 200 else { throw BenchError("read failed: \(status)") }
+        }
         say(String(format: "  the same reads through AsyncHTTPClient: p50 %.2f ms, p99 %.2f ms", library.p50, library.p99))
     }
 
-    func latestReads(count: Int) throws -> Latency {
+    func latestReads(count: Int) async throws -> Latency {
         let socket = try KeepAliveSocket(port: port)
-        return try Self.timed(count) { i in
-            let (status, _) = try socket.get("/api/v1/products/bench/product-\(i % Self.products)", token: token)
+        return try await Latency.timed(count) { i in
+            let status = try socket.get("/api/v1/products/bench/product-\(i % Self.products)", token: token)
             guard status == 200 else { throw BenchError("read failed: \(status)") }
         }
-    }
-
-    func latestReadsThroughAsyncHTTPClient(count: Int) async throws -> Latency {
-        var ms: [Double] = []
-        for i in 0..<count {
-            let t0 = ContinuousClock.now
-            let (status, _) = try await get("/api/v1/products/bench/product-\(i % Self.products)")
-            guard status == 200 else { throw BenchError("read failed: \(status)") }
-            ms.append(t0.duration(to: .now).milliseconds)
-        }
-        return Latency(ms)
-    }
-
-    static func timed(_ count: Int, _ body: (Int) throws -> Void) rethrows -> Latency {
-        var ms: [Double] = []
-        for i in 0..<count {
-            let t0 = ContinuousClock.now
-            try body(i)
-            ms.append(t0.duration(to: .now).milliseconds)
-        }
-        return Latency(ms)
     }
 
     // MARK: HTTP

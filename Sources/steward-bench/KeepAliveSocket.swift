@@ -36,8 +36,8 @@ final class KeepAliveSocket {
     deinit { close(fd) }
 
     /// Sends a GET and reads the whole answer (Content-Length bodies only, as Steward sends them).
-    /// - Returns: the status code and the body's length.
-    func get(_ path: String, token: String) throws -> (status: Int, bodyBytes: Int) {
+    /// - Returns: the status code.
+    func get(_ path: String, token: String) throws -> Int {
         let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n\r\n".utf8)
         var sent = 0
         while sent < request.count {
@@ -63,12 +63,12 @@ final class KeepAliveSocket {
         }
         while end - start < length { try fill() }
         start += length
-        return (status, length)
+        return status
     }
 
     private func find(_ pattern: [UInt8]) -> Int? {
         guard end - start >= pattern.count else { return nil }
-        for i in start...(end - pattern.count) where buffer[i] == pattern[0] && Array(buffer[i..<(i + pattern.count)]) == pattern {
+        for i in start...(end - pattern.count) where buffer[i..<(i + pattern.count)].elementsEqual(pattern) {
             return i
         }
         return nil

@@ -63,7 +63,7 @@ struct LineageBench {
         }
         var rng = SystemRandomNumberGenerator()
         var sample: [ByteBuffer] = [], bytes: [Int] = []
-        let lineage = try await latency(count: queries) {
+        let lineage = try await IngestBench.Latency.timed(queries) { _ in
             let d = Int.random(in: (graphDatasets / 3)..<graphDatasets, using: &rng) // written datasets: always in the graph
             let (status, body) = try await server.sendRaw("GET", "/api/v1/lineage?dataset=bench:d\(d)&depth=10&direction=both", body: nil, type: nil)
             guard status == 200 else { throw BenchError("lineage query failed: \(status)") }
@@ -92,7 +92,7 @@ struct LineageBench {
         // Registering 1,000 products makes the server evaluate each against the policies; measure once that settles.
         try await waitQuiet()
         var last = ""
-        let impact = try await latency(count: queries) {
+        let impact = try await IngestBench.Latency.timed(queries) { _ in
             let (status, text) = try await server.get("/api/v1/impact?dataset=impact:source")
             guard status == 200 else { throw BenchError("impact failed: \(status)") }
             last = text
@@ -166,16 +166,6 @@ struct LineageBench {
         let elapsed = start.duration(to: .now).milliseconds / 1000
         let batches = await counter.batches
         return (Double(batches * batchSize) / elapsed, batches)
-    }
-
-    func latency(count: Int, _ body: () async throws -> Void) async throws -> IngestBench.Latency {
-        var ms: [Double] = []
-        for _ in 0..<count {
-            let t0 = ContinuousClock.now
-            try await body()
-            ms.append(t0.duration(to: .now).milliseconds)
-        }
-        return IngestBench.Latency(ms)
     }
 }
 
