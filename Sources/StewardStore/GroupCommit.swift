@@ -38,8 +38,9 @@ public final class GroupCommit: Sendable {
     public var isIdle: Bool { pending.withLock { $0.items.isEmpty } }
 
     /// Queues `batch`; if fewer than `maxWriters` groups are being written, this call starts a
-    /// loop that writes groups with `write` (every caller passes the same function).
-    public func append(_ batch: BatchRecord, write: @escaping Write) async throws(StoreError) -> AppendResult {
+    /// loop that writes groups with `write` (every caller passes the same function), on
+    /// `executor` when given (else Swift's global pool).
+    public func append(_ batch: BatchRecord, executor: (any TaskExecutor)? = nil, write: @escaping Write) async throws(StoreError) -> AppendResult {
         do {
             return try await withCheckedThrowingContinuation { continuation in
                 let start = pending.withLock { state in
@@ -48,7 +49,7 @@ public final class GroupCommit: Sendable {
                     state.writers += 1
                     return true
                 }
-                if start { Task { await self.drain(write) } }
+                if start { Task(executorPreference: executor) { await self.drain(write) } }
             }
         } catch let error as StoreError {
             throw error

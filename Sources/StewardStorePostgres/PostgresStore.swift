@@ -10,8 +10,9 @@ import StewardStore
 /// The PostgreSQL backend, for meshes that outgrow one machine or run several replicas.
 /// The connection pool (`PostgresClient`) reconnects by itself when the server comes back.
 public final class PostgresStore: Store {
-    /// One connection pool per event loop of NIO's shared group (see `client`).
-    private let pools: [(loop: any EventLoop, client: PostgresClient)]
+    /// One connection pool per event loop of NIO's shared group (see `client`), and the loop as
+    /// a task executor (see `append`).
+    private let pools: [(loop: any EventLoop, client: PostgresClient, executor: EventLoopTaskExecutor)]
     private let nextPool = Atomic<Int>(0)
     let logger: Logger
     private let runTasks: [Task<Void, Never>]
@@ -45,7 +46,7 @@ public final class PostgresStore: Store {
         let loops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator())
         config.options.minimumConnections = 1
         config.options.maximumConnections = max(2, 10 / loops.count)
-        pools = loops.map { loop in (loop, PostgresClient(configuration: config, eventLoopGroup: loop, backgroundLogger: logger)) }
+        pools = loops.map { loop in (loop, PostgresClient(configuration: config, eventLoopGroup: loop, backgroundLogger: logger), EventLoopTaskExecutor(loop)) }
         self.logger = logger
         deriver = PendingDeriver(delay: deriveDelay, logger: logger)
         // A pool needs a running task for its lifetime; close() cancels them.
@@ -58,10 +59,14 @@ public final class PostgresStore: Store {
     /// on the other loop: 8 thread switches per page instead of 2. Other callers (group commit,
     /// the deriver, the evaluator) take the pools in turn.
     var client: PostgresClient {
-        if let current = MultiThreadedEventLoopGroup.currentEventLoop, let pool = pools.first(where: { $0.loop === current }) {
-            return pool.client
-        }
+        if let pool = currentPool { return pool.client }
         return pools[nextPool.add(1, ordering: .relaxed).oldValue % pools.count].client
+    }
+
+    /// The pool of the calling thread's event loop, if it is one.
+    var currentPool: (loop: any EventLoop, client: PostgresClient, executor: EventLoopTaskExecutor)? {
+        guard let current = MultiThreadedEventLoopGroup.currentEventLoop else { return nil }
+        return pools.first { $0.loop === current }
     }
 
     /// Parses a connection URL. Errors never echo the URL: it may hold a password.

@@ -1,6 +1,7 @@
 import HummingbirdCore
 import Logging
 import NIOCore
+import StewardStorePostgres
 
 /// HTTP/1.1 connections whose request handling runs on the connection's own event loop.
 ///
@@ -23,18 +24,6 @@ struct EventLoopConnections: ServerChildChannel {
         await withTaskExecutorPreference(EventLoopTaskExecutor(value.channel.eventLoop)) {
             await http.handle(value: value, logger: logger)
         }
-    }
-}
-
-/// An event loop as a task executor: jobs run on the loop's thread.
-final class EventLoopTaskExecutor: TaskExecutor {
-    let loop: any EventLoop
-
-    init(_ loop: any EventLoop) { self.loop = loop }
-
-    func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }
 
