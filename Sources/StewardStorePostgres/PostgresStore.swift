@@ -10,9 +10,15 @@ import StewardStore
 /// The PostgreSQL backend, for meshes that outgrow one machine or run several replicas.
 /// The connection pool (`PostgresClient`) reconnects by itself when the server comes back.
 public final class PostgresStore: Store {
-    /// One connection pool per event loop of NIO's shared group (see `client`), and the loop as
-    /// a task executor (see `append`).
-    private let pools: [(loop: any EventLoop, client: PostgresClient, executor: EventLoopTaskExecutor)]
+    /// One connection pool per event loop of NIO's shared group (see `client`).
+    private let pools: [Pool]
+
+    struct Pool {
+        let loop: any EventLoop
+        let client: PostgresClient
+        /// The loop as a task executor (see `append`).
+        let executor: EventLoopTaskExecutor
+    }
     private let nextPool = Atomic<Int>(0)
     let logger: Logger
     private let runTasks: [Task<Void, Never>]
@@ -46,7 +52,7 @@ public final class PostgresStore: Store {
         let loops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator())
         config.options.minimumConnections = 1
         config.options.maximumConnections = max(2, 10 / loops.count)
-        pools = loops.map { loop in (loop, PostgresClient(configuration: config, eventLoopGroup: loop, backgroundLogger: logger), EventLoopTaskExecutor(loop)) }
+        pools = loops.map { loop in Pool(loop: loop, client: PostgresClient(configuration: config, eventLoopGroup: loop, backgroundLogger: logger), executor: EventLoopTaskExecutor(loop)) }
         self.logger = logger
         deriver = PendingDeriver(delay: deriveDelay, logger: logger)
         // A pool needs a running task for its lifetime; close() cancels them.
@@ -64,7 +70,7 @@ public final class PostgresStore: Store {
     }
 
     /// The pool of the calling thread's event loop, if it is one.
-    var currentPool: (loop: any EventLoop, client: PostgresClient, executor: EventLoopTaskExecutor)? {
+    var currentPool: Pool? {
         guard let current = MultiThreadedEventLoopGroup.currentEventLoop else { return nil }
         return pools.first { $0.loop === current }
     }
