@@ -62,8 +62,9 @@ public final class PostgresStore: Store {
     /// The pool whose connections live on the calling thread's event loop, if it is one: a
     /// request handled on loop L (`EventLoopConnections`) then sends its query and reads its
     /// answer on L itself. With one pool for both loops, half the product pages got a connection
-    /// on the other loop: 8 thread switches per page instead of 2. Other callers (group commit,
-    /// the deriver, the evaluator) take the pools in turn.
+    /// on the other loop: 8 thread switches per page instead of 2. Group commit writes on a
+    /// request's loop too (see `append`). Other callers (the deriver, the evaluator) take the
+    /// pools in turn.
     var client: PostgresClient {
         if let pool = currentPool { return pool.client }
         return pools[nextPool.add(1, ordering: .relaxed).oldValue % pools.count].client
