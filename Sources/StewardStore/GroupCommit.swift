@@ -38,9 +38,14 @@ public final class GroupCommit: Sendable {
     public var isIdle: Bool { pending.withLock { $0.items.isEmpty } }
 
     /// Queues `batch`; if fewer than `maxWriters` groups are being written, this call starts a
-    /// loop that writes groups with `write` (every caller passes the same function), on
-    /// `executor` when given (else Swift's global pool).
-    public func append(_ batch: BatchRecord, executor: (any TaskExecutor)? = nil, write: @escaping Write) async throws(StoreError) -> AppendResult {
+    /// loop that writes groups with `write` (every caller passes the same function).
+    ///
+    /// The loop runs on the request's executor (`RequestExecutor`), else on Swift's global pool.
+    /// On the request's event loop, a PostgreSQL group is sent, answered and its requests resumed
+    /// on one thread, and a SQLite group hands over to its writer queue and back without waking a
+    /// pool thread: thread switches per 100-observation batch on PostgreSQL fell from 11–13 to
+    /// 5–6 (BENCHMARKS.md, session 16).
+    public func append(_ batch: BatchRecord, write: @escaping Write) async throws(StoreError) -> AppendResult {
         do {
             return try await withCheckedThrowingContinuation { continuation in
                 let start = pending.withLock { state in
@@ -49,7 +54,7 @@ public final class GroupCommit: Sendable {
                     state.writers += 1
                     return true
                 }
-                if start { Task(executorPreference: executor) { await self.drain(write) } }
+                if start { Task(executorPreference: RequestExecutor.current) { await self.drain(write) } }
             }
         } catch let error as StoreError {
             throw error

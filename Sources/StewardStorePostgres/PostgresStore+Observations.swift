@@ -6,11 +6,9 @@ extension PostgresStore {
     public func append(_ batch: BatchRecord) async throws(StoreError) -> AppendResult {
         // No BEGIN/COMMIT around it: the group is one statement, which PostgreSQL runs as one
         // transaction of its own (all its inserts or none), so it costs one round trip, not three.
-        // Groups are written on the loop of the request that starts the writer, where `client`
-        // then finds that loop's pool: the statement is sent, its answer read and the waiting
-        // request resumed on one thread. On Swift's global pool, each group woke a pool thread,
-        // the connection's loop, then the pool again.
-        let results = try await groupCommit.append(batch, executor: currentPool?.executor) { batches throws(StoreError) in
+        // Written on the loop of the request that starts the writer (`RequestExecutor`), where
+        // `client` finds that loop's pool: no thread hop between the statement and its answer.
+        let results = try await groupCommit.append(batch) { batches throws(StoreError) in
             try await self.withConnection { c throws(StoreError) in try await self.insert(batches, c) }
         }
         deriver.groupWritten()

@@ -11,14 +11,7 @@ import StewardStore
 /// The connection pool (`PostgresClient`) reconnects by itself when the server comes back.
 public final class PostgresStore: Store {
     /// One connection pool per event loop of NIO's shared group (see `client`).
-    private let pools: [Pool]
-
-    struct Pool {
-        let loop: any EventLoop
-        let client: PostgresClient
-        /// The loop as a task executor (see `append`).
-        let executor: EventLoopTaskExecutor
-    }
+    private let pools: [(loop: any EventLoop, client: PostgresClient)]
     private let nextPool = Atomic<Int>(0)
     let logger: Logger
     private let runTasks: [Task<Void, Never>]
@@ -52,7 +45,7 @@ public final class PostgresStore: Store {
         let loops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator())
         config.options.minimumConnections = 1
         config.options.maximumConnections = max(2, 10 / loops.count)
-        pools = loops.map { loop in Pool(loop: loop, client: PostgresClient(configuration: config, eventLoopGroup: loop, backgroundLogger: logger), executor: EventLoopTaskExecutor(loop)) }
+        pools = loops.map { loop in (loop, PostgresClient(configuration: config, eventLoopGroup: loop, backgroundLogger: logger)) }
         self.logger = logger
         deriver = PendingDeriver(delay: deriveDelay, logger: logger)
         // A pool needs a running task for its lifetime; close() cancels them.
@@ -63,17 +56,13 @@ public final class PostgresStore: Store {
     /// request handled on loop L (`EventLoopConnections`) then sends its query and reads its
     /// answer on L itself. With one pool for both loops, half the product pages got a connection
     /// on the other loop: 8 thread switches per page instead of 2. Group commit writes on a
-    /// request's loop too (see `append`). Other callers (the deriver, the evaluator) take the
-    /// pools in turn.
+    /// request's loop too (`RequestExecutor`). Other callers (the deriver, the evaluator) take
+    /// the pools in turn.
     var client: PostgresClient {
-        if let pool = currentPool { return pool.client }
+        if let current = MultiThreadedEventLoopGroup.currentEventLoop, let pool = pools.first(where: { $0.loop === current }) {
+            return pool.client
+        }
         return pools[nextPool.add(1, ordering: .relaxed).oldValue % pools.count].client
-    }
-
-    /// The pool of the calling thread's event loop, if it is one.
-    var currentPool: Pool? {
-        guard let current = MultiThreadedEventLoopGroup.currentEventLoop else { return nil }
-        return pools.first { $0.loop === current }
     }
 
     /// Parses a connection URL. Errors never echo the URL: it may hold a password.

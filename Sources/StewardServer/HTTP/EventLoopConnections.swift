@@ -1,7 +1,7 @@
 import HummingbirdCore
 import Logging
 import NIOCore
-import StewardStorePostgres
+import StewardStore
 
 /// HTTP/1.1 connections whose request handling runs on the connection's own event loop.
 ///
@@ -12,7 +12,8 @@ import StewardStorePostgres
 /// handler, its child tasks and the default actors it calls all run where the bytes arrive
 /// (2 switches per product page). NIO's loops are as many as the cores, so a pool beside them
 /// adds no parallelism. The cost: while a handler computes (decoding a large batch), the other
-/// connections on its loop wait for it, as they would for a busy core.
+/// connections on its loop wait for it, as they would for a busy core. The loop is also the
+/// request's `RequestExecutor`, where group commit starts its writer.
 struct EventLoopConnections: ServerChildChannel {
     let http: HTTP1Channel
 
@@ -21,9 +22,24 @@ struct EventLoopConnections: ServerChildChannel {
     }
 
     func handle(value: HTTP1Channel.Value, logger: Logger) async {
-        await withTaskExecutorPreference(EventLoopTaskExecutor(value.channel.eventLoop)) {
-            await http.handle(value: value, logger: logger)
+        let loop = EventLoopTaskExecutor(value.channel.eventLoop)
+        await withTaskExecutorPreference(loop) {
+            await RequestExecutor.$current.withValue(loop) {
+                await http.handle(value: value, logger: logger)
+            }
         }
+    }
+}
+
+/// An event loop as a task executor: jobs run on the loop's thread.
+final class EventLoopTaskExecutor: TaskExecutor {
+    let loop: any EventLoop
+
+    init(_ loop: any EventLoop) { self.loop = loop }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }
 
