@@ -80,26 +80,40 @@ final class IngestBench: @unchecked Sendable {
         let proto = try await throughput(format: .protobuf, size: batchSize)
         say(String(format: "protobuf: %9.0f observations/s  (%d batches, peak RSS %d MB)", proto.rate, proto.batches, proto.peakRSS / 1024))
 
-        // Each format at half its own maximum: a JSON agent is never offered protobuf's rate.
-        var latencyBatches = 0
+        // Each format at half its own maximum: a JSON agent is never offered protobuf's rate. Two
+        // loads: all of it in 100-observation batches, then most of it in the throughput runs'
+        // batches with 100-observation batches among them (see BENCHMARKS.md, session 17).
+        var latencyObservations = 0
         for (format, rate) in [(Format.json, json.rate), (.protobuf, proto.rate)] {
+            let name = format == .json ? "JSON" : "protobuf"
+            let rate = latencyRate ?? rate / 2
             // The latency test measures a steady half-rate load, not the server catching up after
             // the run at its maximum (SQLite derives its tail and checkpoints once batches pause).
             try await Task.sleep(for: .seconds(2))
-            let before = serverCost()
-            let latency = try await pacedLatency(format, rate: latencyRate ?? rate / 2, size: 100)
-            let after = serverCost()
-            latencyBatches += latency.count
-            say(String(format: "latency of 100-observation %@ batches at %.0f obs/s: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d batches)",
-                       format == .json ? "JSON" : "protobuf", latencyRate ?? rate / 2, latency.p50, latency.p99, latency.max, latency.count))
+            var before = serverCost()
+            let latency = try await pacedLatency(format, rate: rate)
+            var after = serverCost()
+            latencyObservations += latency.count * 100
+            say(String(format: "latency of 100-observation %@ batches at %.0f obs/s, all in batches of 100: %@",
+                       name, rate, latency.summary))
             say(after.line(per: "batch", requests: latency.count, since: before))
+
+            try await Task.sleep(for: .seconds(2))
+            before = serverCost()
+            let mixed = try await mixedLatency(format, rate: rate)
+            after = serverCost()
+            latencyObservations += mixed.small.count * 100 + mixed.large.count * batchSize
+            say(String(format: "latency of 100-observation %@ batches at %.0f obs/s, nine tenths in batches of %d: %@",
+                       name, rate, batchSize, mixed.small.summary))
+            say(String(format: "  the batches of %d: %@", batchSize, mixed.large.summary))
+            say(after.line(per: "batch", requests: mixed.small.count + mixed.large.count, since: before))
         }
         if let latencyLog {
-            try ("format,start_ms,milliseconds\n" + latencyLogLines.joined(separator: "\n") + "\n").write(toFile: latencyLog, atomically: true, encoding: .utf8)
+            try ("format,observations,start_ms,milliseconds\n" + latencyLogLines.joined(separator: "\n") + "\n").write(toFile: latencyLog, atomically: true, encoding: .utf8)
         }
 
         if fill > 0 {
-            let stored = json.observations + proto.observations + latencyBatches * 100
+            let stored = json.observations + proto.observations + latencyObservations
             if fill > stored {
                 say("filling to \(fill) observations ...")
                 _ = try await throughput(format: .protobuf, size: batchSize, stopAfter: fill - stored)
@@ -275,6 +289,8 @@ final class IngestBench: @unchecked Sendable {
             (p50, p99, max, count) = (sorted.percentile(0.5), sorted.percentile(0.99), sorted.last ?? 0, sorted.count)
         }
 
+        var summary: String { String(format: "p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d batches)", p50, p99, max, count) }
+
         /// Runs `body` `count` times in a row (passing the run's number), timing each run.
         static func timed(_ count: Int, _ body: (Int) async throws -> Void) async rethrows -> Latency {
             var ms: [Double] = []
@@ -287,34 +303,50 @@ final class IngestBench: @unchecked Sendable {
         }
     }
 
-    /// Open-loop pacing: requests start on schedule whether or not earlier ones finished.
+    /// Requests paced open-loop: each starts on schedule whether or not earlier ones finished.
+    struct Paced {
+        var format: Format
+        var size: Int
+        var bodies: [ByteBuffer]
+        var interval: Double  // seconds between two requests
+        var name: String { format == .json ? "json" : "protobuf" }
+    }
+
+    /// `seconds` worth of `size`-observation bodies at `rate` observations/s, each observed at the
+    /// time it is due to be sent from `begin` on.
     ///
-    /// Every body is built before the clock starts, observed at the time it is due to be sent:
-    /// the server sees the same times as from an agent pushing what it just observed, and the
-    /// load generator, which shares the two cores, does not spend them encoding while latency is
-    /// measured (JSON encoding alone took a quarter of a core at this rate).
-    func pacedLatency(_ format: Format, rate: Double, size: Int) async throws -> Latency {
+    /// Bodies are built before the clock starts: the server sees the same times as from an agent
+    /// pushing what it just observed, and the load generator, which shares the two cores, does not
+    /// spend them encoding while latency is measured (JSON encoding alone took a quarter of a core
+    /// at this rate).
+    func paced(_ format: Format, rate: Double, size: Int, begin: Timestamp) throws -> Paced {
         let interval = Double(size) / rate
-        let total = Int(seconds / interval)
         let runID = UUID().uuidString.prefix(8)
-        // Sending starts once the bodies are built (estimated from the cost of one, plus a margin).
-        let buildSeconds = try Self.encodeCost(format, size: size) / 1000 * Double(total) * 1.2 + 0.5
-        let begin = Timestamp.now.adding(seconds: buildSeconds)
-        var bodies: [ByteBuffer] = []
-        bodies.reserveCapacity(total)
-        for i in 0..<total {
-            bodies.append(try Self.body(format, size: size, seed: 100 + i, id: "lat-\(runID)-\(i)",
-                                        observedAt: begin.adding(seconds: Double(i) * interval)))
+        let bodies = try (0..<Int(seconds / interval)).map { i in
+            try Self.body(format, size: size, seed: 100 + i, id: "lat-\(runID)-\(size)-\(i)",
+                          observedAt: begin.adding(seconds: Double(i) * interval))
         }
+        return Paced(format: format, size: size, bodies: bodies, interval: interval)
+    }
+
+    /// When sending can start: once `batches` bodies of `size` are built (estimated from the cost
+    /// of one, plus a margin).
+    func begin(building batches: [(Format, count: Double, size: Int)]) throws -> Timestamp {
+        var build = 0.0
+        for (format, count, size) in batches { build += try Self.encodeCost(format, size: size) / 1000 * count }
+        return Timestamp.now.adding(seconds: build * 1.2 + 0.5)
+    }
+
+    /// Sends `load` on its schedule from `begin` on; the latency of each request.
+    func send(_ load: Paced, from begin: Timestamp) async throws -> Latency {
         let samples = Samples()
         let start = ContinuousClock.now + .seconds(max(0, Timestamp.now.seconds(until: begin)))
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for (i, body) in bodies.enumerated() {
-                let due = start + .seconds(Double(i) * interval)
-                try await Task.sleep(until: due)
+            for (i, body) in load.bodies.enumerated() {
+                try await Task.sleep(until: start + .seconds(Double(i) * load.interval))
                 group.addTask {
                     let (t0, wall) = (ContinuousClock.now, Timestamp.now)
-                    let (status, _) = try await self.send("POST", Routes.observations, body: body, type: format.contentType)
+                    let (status, _) = try await self.send("POST", Routes.observations, body: body, type: load.format.contentType)
                     guard status == 200 else { throw BenchError("push failed: \(status)") }
                     await samples.add(t0.duration(to: .now), at: wall)
                 }
@@ -322,10 +354,28 @@ final class IngestBench: @unchecked Sendable {
             try await group.waitForAll()
         }
         if latencyLog != nil {
-            let name = format == .json ? "json" : "protobuf"
-            latencyLogLines += await samples.log.map { "\(name),\($0.at.microseconds / 1000),\($0.milliseconds)" }
+            latencyLogLines += await samples.log.map { "\(load.name),\(load.size),\($0.at.microseconds / 1000),\($0.milliseconds)" }
         }
         return Latency(await samples.log.map(\.milliseconds))
+    }
+
+    /// The whole load in 100-observation batches at `rate`.
+    func pacedLatency(_ format: Format, rate: Double) async throws -> Latency {
+        let begin = try begin(building: [(format, seconds * rate / 100, 100)])
+        return try await send(try paced(format, rate: rate, size: 100, begin: begin), from: begin)
+    }
+
+    /// The load in `batchSize` batches, with 100-observation batches carrying one tenth of `rate`;
+    /// the latency of the 100-observation batches, then of the large ones.
+    func mixedLatency(_ format: Format, rate: Double) async throws -> (small: Latency, large: Latency) {
+        let (smallRate, largeRate) = (rate / 10, rate * 9 / 10)
+        let begin = try begin(building: [(format, seconds * smallRate / 100, 100),
+                                         (format, seconds * largeRate / Double(batchSize), batchSize)])
+        let small = try paced(format, rate: smallRate, size: 100, begin: begin)
+        let large = try paced(format, rate: largeRate, size: batchSize, begin: begin)
+        async let smallLatency = send(small, from: begin)
+        async let largeLatency = send(large, from: begin)
+        return try await (smallLatency, largeLatency)
     }
 
     /// 2,000 reads of one product's latest of each kind, with what they cost the server, then the
