@@ -71,7 +71,8 @@ final class IngestBench: @unchecked Sendable {
         let idleRSS = rss()
         say("machine: \(Machine.describe())")
         say("backend: \(backend), \(concurrency) senders, batches of \(batchSize), \(seconds)s per run")
-        say(String(format: "idle RSS: %.1f MB (%d kB, MB = 1,024 kB as in /proc)", Double(idleRSS) / 1024, idleRSS))
+        say(String(format: "idle RSS: %.1f MB (%d kB, MB = 1,024 kB as in /proc; %d kB anonymous, %d kB file pages)",
+                   Double(idleRSS) / 1024, idleRSS, status("RssAnon"), status("RssFile")))
         say(String(format: "sender's cost to build one body of %d: JSON %.2f ms, protobuf %.2f ms", batchSize,
                    try Self.encodeCost(.json, size: batchSize), try Self.encodeCost(.protobuf, size: batchSize)))
 
@@ -155,10 +156,14 @@ final class IngestBench: @unchecked Sendable {
     }
 
     /// Resident set size of the server in KiB, from /proc.
-    func rss() -> Int {
+    func rss() -> Int { status("VmRSS") }
+
+    /// A KiB field of the server's /proc status: VmRSS, or its parts RssAnon (heap, stacks) and
+    /// RssFile (the binary's and libraries' pages).
+    func status(_ field: String) -> Int {
         guard let pid = server?.processIdentifier,
               let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }) else { return 0 }
         return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
     }
 
