@@ -26,7 +26,7 @@ struct Ingest: AsyncParsableCommand {
     @Option(help: "Observations to hold before measuring latest-of-each-kind reads (0 to skip).") var fill = 0
     @Option(help: "Measure latency at this many observations/s instead of half of each format's maximum, to compare builds at equal load.")
     var latencyRate: Double?
-    @Option(help: "Write every latency-test request (format, wall-clock start in ms since 1970, milliseconds taken) to this CSV file, to line slow ones up with the database's log.")
+    @Option(help: "Write every latency-test request (format, observations in its batch, wall-clock start in ms since 1970, milliseconds taken) to this CSV file, to line slow ones up with the database's log.")
     var latencyLog: String?
 
     func run() async throws {

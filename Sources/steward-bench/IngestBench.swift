@@ -107,7 +107,7 @@ final class IngestBench: @unchecked Sendable {
             say(String(format: "latency of 100-observation %@ batches at %.0f obs/s, nine tenths in batches of %d: %@",
                        name, rate, batchSize, mixed.small.summary))
             say(String(format: "  the batches of %d: %@", batchSize, mixed.large.summary))
-            say(after.line(per: "batch", requests: mixed.small.count + mixed.large.count, since: before))
+            say(after.line(per: "request of either size", requests: mixed.small.count + mixed.large.count, since: before))
         }
         if let latencyLog {
             try ("format,observations,start_ms,milliseconds\n" + latencyLogLines.joined(separator: "\n") + "\n").write(toFile: latencyLog, atomically: true, encoding: .utf8)
