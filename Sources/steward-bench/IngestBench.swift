@@ -86,7 +86,6 @@ final class IngestBench: @unchecked Sendable {
         // batches with 100-observation batches among them (see BENCHMARKS.md, session 17).
         var latencyObservations = 0
         for (format, rate) in [(Format.json, json.rate), (.protobuf, proto.rate)] {
-            let name = format == .json ? "JSON" : "protobuf"
             let rate = latencyRate ?? rate / 2
             // The latency test measures a steady half-rate load, not the server catching up after
             // the run at its maximum (SQLite derives its tail and checkpoints once batches pause).
@@ -96,7 +95,7 @@ final class IngestBench: @unchecked Sendable {
             var after = serverCost()
             latencyObservations += latency.count * 100
             say(String(format: "latency of 100-observation %@ batches at %.0f obs/s, all in batches of 100: %@",
-                       name, rate, latency.summary))
+                       format.name, rate, latency.summary))
             say(after.line(per: "batch", requests: latency.count, since: before))
 
             try await Task.sleep(for: .seconds(2))
@@ -105,7 +104,7 @@ final class IngestBench: @unchecked Sendable {
             after = serverCost()
             latencyObservations += mixed.small.count * 100 + mixed.large.count * batchSize
             say(String(format: "latency of 100-observation %@ batches at %.0f obs/s, nine tenths in batches of %d: %@",
-                       name, rate, batchSize, mixed.small.summary))
+                       format.name, rate, batchSize, mixed.small.summary))
             say(String(format: "  the batches of %d: %@", batchSize, mixed.large.summary))
             say(after.line(per: "request of either size", requests: mixed.small.count + mixed.large.count, since: before))
         }
@@ -223,6 +222,7 @@ final class IngestBench: @unchecked Sendable {
     enum Format {
         case json, protobuf
         var contentType: String { self == .json ? MediaType.json : MediaType.protobuf }
+        var name: String { self == .json ? "JSON" : "protobuf" }
     }
 
     /// A request body observed now. Agents report what they just saw, so observation times grow
@@ -314,7 +314,6 @@ final class IngestBench: @unchecked Sendable {
         var size: Int
         var bodies: [ByteBuffer]
         var interval: Double  // seconds between two requests
-        var name: String { format == .json ? "json" : "protobuf" }
     }
 
     /// `seconds` worth of `size`-observation bodies at `rate` observations/s, each observed at the
@@ -359,7 +358,7 @@ final class IngestBench: @unchecked Sendable {
             try await group.waitForAll()
         }
         if latencyLog != nil {
-            latencyLogLines += await samples.log.map { "\(load.name),\(load.size),\($0.at.microseconds / 1000),\($0.milliseconds)" }
+            latencyLogLines += await samples.log.map { "\(load.format.name.lowercased()),\(load.size),\($0.at.microseconds / 1000),\($0.milliseconds)" }
         }
         return Latency(await samples.log.map(\.milliseconds))
     }
