@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import StewardAPI
 import StewardCore
 
@@ -25,6 +26,8 @@ final class IngestBench: @unchecked Sendable {
     var latencyLog: String?
     var latencyLogLines: [String] = []
     var token = ""
+    /// The paced latency loads' one event loop (see `PacedSender`).
+    let senderLoop = MultiThreadedEventLoopGroup.singleton.next()
     let client = HTTPClient(eventLoopGroupProvider: .singleton,
                             configuration: .init(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)))
 
@@ -90,23 +93,19 @@ final class IngestBench: @unchecked Sendable {
             // The latency test measures a steady half-rate load, not the server catching up after
             // the run at its maximum (SQLite derives its tail and checkpoints once batches pause).
             try await Task.sleep(for: .seconds(2))
-            var before = serverCost()
-            let latency = try await pacedLatency(format, rate: rate)
-            var after = serverCost()
+            let (latency, spent) = try await pacedLatency(format, rate: rate)
             latencyObservations += latency.count * 100
             say(String(format: "latency of 100-observation %@ batches at %.0f obs/s, all in batches of 100: %@",
                        format.name, rate, latency.summary))
-            say(after.line(per: "batch", requests: latency.count, since: before))
+            say(spent.lines(per: "batch", requests: latency.count))
 
             try await Task.sleep(for: .seconds(2))
-            before = serverCost()
-            let mixed = try await mixedLatency(format, rate: rate)
-            after = serverCost()
+            let (mixed, mixedSpent) = try await mixedLatency(format, rate: rate)
             latencyObservations += mixed.small.count * 100 + mixed.large.count * batchSize
             say(String(format: "latency of 100-observation %@ batches at %.0f obs/s, nine tenths in batches of %d: %@",
                        format.name, rate, batchSize, mixed.small.summary))
             say(String(format: "  the batches of %d: %@", batchSize, mixed.large.summary))
-            say(after.line(per: "request of either size", requests: mixed.small.count + mixed.large.count, since: before))
+            say(mixedSpent.lines(per: "request of either size", requests: mixed.small.count + mixed.large.count))
         }
         if let latencyLog {
             try ("format,observations,start_ms,milliseconds\n" + latencyLogLines.joined(separator: "\n") + "\n").write(toFile: latencyLog, atomically: true, encoding: .utf8)
@@ -166,14 +165,21 @@ final class IngestBench: @unchecked Sendable {
         return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
     }
 
-    /// The server's CPU time (user + system) and each thread's context switches so far, from /proc.
-    func serverCost() -> ServerCost {
-        guard let pid = server?.processIdentifier,
-              let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let tasks = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") else { return ServerCost() }
+    /// The server's CPU time and thread switches so far.
+    func serverCost() -> ProcessCost {
+        server.map { Self.cost(of: $0.processIdentifier) } ?? ProcessCost()
+    }
+
+    /// The same for this process: the load generator shares the two cores with the server.
+    func benchCost() -> ProcessCost { Self.cost(of: getpid()) }
+
+    /// A process's CPU time (user + system) and each thread's context switches so far, from /proc.
+    static func cost(of pid: Int32) -> ProcessCost {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let tasks = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") else { return ProcessCost() }
         // Fields after the command's closing parenthesis; utime and stime are the 12th and 13th.
         let fields = stat[stat.index(after: stat.lastIndex(of: ")")!)...].split(separator: " ")
-        var cost = ServerCost(cpuSeconds: ((Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0)) / Double(sysconf(Int32(_SC_CLK_TCK))))
+        var cost = ProcessCost(cpuSeconds: ((Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0)) / Double(sysconf(Int32(_SC_CLK_TCK))))
         for task in tasks {
             guard let status = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/status", encoding: .utf8) else { continue }
             for line in status.split(separator: "\n") where line.contains("ctxt_switches:") {
@@ -341,45 +347,58 @@ final class IngestBench: @unchecked Sendable {
         return Timestamp.now.adding(seconds: build * 1.2 + 0.5)
     }
 
-    /// Sends `load` on its schedule from `begin` on; the latency of each request.
+    /// Sends `load` on its schedule from `begin` on (see `PacedSender`); the latency of each request.
     func send(_ load: Paced, from begin: Timestamp) async throws -> Latency {
-        let samples = Samples()
-        let start = ContinuousClock.now + .seconds(max(0, Timestamp.now.seconds(until: begin)))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for (i, body) in load.bodies.enumerated() {
-                try await Task.sleep(until: start + .seconds(Double(i) * load.interval))
-                group.addTask {
-                    let (t0, wall) = (ContinuousClock.now, Timestamp.now)
-                    let (status, _) = try await self.send("POST", Routes.observations, body: body, type: load.format.contentType)
-                    guard status == 200 else { throw BenchError("push failed: \(status)") }
-                    await samples.add(t0.duration(to: .now), at: wall)
-                }
-            }
-            try await group.waitForAll()
-        }
+        let sender = PacedSender(loop: senderLoop, port: port, token: token, contentType: load.format.contentType,
+                                 bodies: load.bodies, interval: load.interval)
+        let start = NIODeadline.now() + .nanoseconds(Int64(max(0, Timestamp.now.seconds(until: begin)) * 1e9))
+        let milliseconds = try await sender.run(from: start)
         if latencyLog != nil {
-            latencyLogLines += await samples.log.map { "\(load.format.name.lowercased()),\(load.size),\($0.at.microseconds / 1000),\($0.milliseconds)" }
+            latencyLogLines += milliseconds.enumerated().map { i, ms in
+                "\(load.format.name.lowercased()),\(load.size),\(begin.adding(seconds: Double(i) * load.interval).microseconds / 1000),\(ms)"
+            }
         }
-        return Latency(await samples.log.map(\.milliseconds))
+        return Latency(milliseconds)
     }
 
     /// The whole load in 100-observation batches at `rate`.
-    func pacedLatency(_ format: Format, rate: Double) async throws -> Latency {
+    func pacedLatency(_ format: Format, rate: Double) async throws -> (Latency, Spent) {
         let begin = try begin(building: [(format, seconds * rate / 100, 100)])
-        return try await send(try paced(format, rate: rate, size: 100, begin: begin), from: begin)
+        let load = try paced(format, rate: rate, size: 100, begin: begin)
+        return try await spent { try await send(load, from: begin) }
     }
 
     /// The load in `batchSize` batches, with 100-observation batches carrying one tenth of `rate`;
     /// the latency of the 100-observation batches, then of the large ones.
-    func mixedLatency(_ format: Format, rate: Double) async throws -> (small: Latency, large: Latency) {
+    func mixedLatency(_ format: Format, rate: Double) async throws -> ((small: Latency, large: Latency), Spent) {
         let (smallRate, largeRate) = (rate / 10, rate * 9 / 10)
         let begin = try begin(building: [(format, seconds * smallRate / 100, 100),
                                          (format, seconds * largeRate / Double(batchSize), batchSize)])
         let small = try paced(format, rate: smallRate, size: 100, begin: begin)
         let large = try paced(format, rate: largeRate, size: batchSize, begin: begin)
-        async let smallLatency = send(small, from: begin)
-        async let largeLatency = send(large, from: begin)
-        return try await (smallLatency, largeLatency)
+        return try await spent {
+            async let smallLatency = send(small, from: begin)
+            async let largeLatency = send(large, from: begin)
+            return try await (smallLatency, largeLatency)
+        }
+    }
+
+    /// `body`'s result, with what the server and this process spent while it ran (bodies are
+    /// built before, so the sender's share is the sending alone).
+    func spent<T>(_ body: () async throws -> T) async throws -> (T, Spent) {
+        let (server, bench) = (serverCost(), benchCost())
+        let result = try await body()
+        return (result, Spent(server: (server, serverCost()), bench: (bench, benchCost())))
+    }
+
+    struct Spent {
+        var server: (before: ProcessCost, after: ProcessCost)
+        var bench: (before: ProcessCost, after: ProcessCost)
+
+        func lines(per request: String, requests count: Int) -> String {
+            server.after.line("server", per: request, requests: count, since: server.before) + "\n"
+                + bench.after.line("load generator", per: request, requests: count, since: bench.before)
+        }
     }
 
     /// 2,000 reads of one product's latest of each kind, with what they cost the server, then the
@@ -390,7 +409,7 @@ final class IngestBench: @unchecked Sendable {
         let after = serverCost()
         say(String(format: "latest of each kind for one product (HTTP GET on one keep-alive connection, %d reads with %d+ observations stored, %@): p50 %.2f ms, p99 %.2f ms",
                    reads.count, fill, moment, reads.p50, reads.p99))
-        say(after.line(per: "read", requests: reads.count, since: before))
+        say(after.line("server", per: "read", requests: reads.count, since: before))
         let library = try await Latency.timed(2000) { i in
             let (status, _) = try await get("/api/v1/products/bench/product-\(i % Self.products)")
             guard status == 200 else { throw BenchError("read failed: \(status)") }
@@ -439,20 +458,20 @@ func progress(_ s: String) {
     FileHandle.standardError.write(Data("… \(s)\n".utf8))
 }
 
-struct ServerCost {
+struct ProcessCost {
     var cpuSeconds = 0.0
     var switches: [String: Int] = [:]  // by thread id
 
     /// Switches since `earlier`, thread by thread: the runtime's pool threads come and go, so a
     /// plain total could even go down. Threads that ended in between are not counted.
-    func switches(since earlier: ServerCost) -> Int {
+    func switches(since earlier: ProcessCost) -> Int {
         switches.reduce(0) { $0 + $1.value - (earlier.switches[$1.key] ?? 0) }
     }
 
-    /// What one of `count` requests since `earlier` cost the server, on average: steadier than
+    /// What one of `count` requests since `earlier` cost the process, on average: steadier than
     /// latency on a shared VM.
-    func line(per request: String, requests count: Int, since earlier: ServerCost) -> String {
-        String(format: "  server per %@: %.0f µs of CPU, %.1f thread switches", request,
+    func line(_ who: String, per request: String, requests count: Int, since earlier: ProcessCost) -> String {
+        String(format: "  %@ per %@: %.0f µs of CPU, %.1f thread switches", who, request,
                (cpuSeconds - earlier.cpuSeconds) * 1e6 / Double(count), Double(switches(since: earlier)) / Double(count))
     }
 }
@@ -460,11 +479,6 @@ struct ServerCost {
 actor Counter {
     var batches = 0
     func add() { batches += 1 }
-}
-
-actor Samples {
-    var log: [(at: Timestamp, milliseconds: Double)] = []
-    func add(_ d: Duration, at: Timestamp) { log.append((at, d.milliseconds)) }
 }
 
 actor PeakRSS {
