@@ -127,6 +127,8 @@ public struct FindingDiff: Sendable {
 
     public private(set) var ended: [Int64] = []
     public private(set) var started: [FindingRecord] = []
+    /// True when the new findings match the open periods: nothing to write.
+    public var isEmpty: Bool { ended.isEmpty && started.isEmpty }
 
     public init(current: [Current], new: [FindingRecord]) {
         var open: [String: Current] = [:]

@@ -50,17 +50,14 @@ extension SQLiteStore {
 
     @discardableResult
     public func recordFindings(_ product: ProductID, _ findings: [FindingRecord], at time: Timestamp) async throws(StoreError) -> Int {
-        try await gate.run { () async throws(StoreError) -> Int in
+        // Nearly every evaluation finds what the last one found. Compared first on the reader, it
+        // writes nothing and never takes the write lock, which the batch writer would otherwise
+        // wait for (sleeping in SQLite's busy handler) every time a product is evaluated.
+        if FindingDiff(current: try await openFindings(product, reader), new: findings).isEmpty { return 0 }
+        return try await gate.run { () async throws(StoreError) -> Int in
             try await self.transaction { () async throws(StoreError) -> Int in
                 let w = self.writer
-                let current = try await self.query(w, """
-                    SELECT id, policy, target, result, policy_version, severity FROM findings
-                    WHERE domain = ? AND product = ? AND valid_to IS NULL
-                    """, [.text(product.domain.rawValue), .text(product.name)])
-                let plan = FindingDiff(current: current.map { row in
-                    FindingDiff.Current(id: row.int("id"), policy: row.text("policy"), target: row.text("target"),
-                                        result: row.text("result"), version: row.text("policy_version"), severity: row.text("severity"))
-                }, new: findings)
+                let plan = FindingDiff(current: try await self.openFindings(product, w), new: findings)
                 for chunk in plan.ended.chunked(500) {
                     try await self.exec(w, "UPDATE findings SET valid_to = ? WHERE id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ",")))",
                                         [.time(time)] + chunk.map { .int($0) })
@@ -82,6 +79,17 @@ extension SQLiteStore {
                 }
                 return plan.started.count
             }
+        }
+    }
+
+    /// A product's open finding periods.
+    private func openFindings(_ product: ProductID, _ connection: SQLiteConnection) async throws(StoreError) -> [FindingDiff.Current] {
+        try await query(connection, """
+            SELECT id, policy, target, result, policy_version, severity FROM findings
+            WHERE domain = ? AND product = ? AND valid_to IS NULL
+            """, [.text(product.domain.rawValue), .text(product.name)]).map { row in
+            FindingDiff.Current(id: row.int("id"), policy: row.text("policy"), target: row.text("target"),
+                                result: row.text("result"), version: row.text("policy_version"), severity: row.text("severity"))
         }
     }
 

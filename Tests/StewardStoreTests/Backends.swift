@@ -40,12 +40,18 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
     /// A fresh, migrated PostgreSQL store in its own database; closed and dropped afterwards.
     static func withPostgresStore(deriveDelay: Duration, _ body: (PostgresStore) async throws -> Void) async throws {
+        try await withPostgresDatabase(deriveDelay: deriveDelay) { store, _ in try await body(store) }
+    }
+
+    /// The same, with the database's URL passed along for tests that open connections of their own.
+    static func withPostgresDatabase(deriveDelay: Duration, _ body: (PostgresStore, _ url: String) async throws -> Void) async throws {
         let url = try #require(Self.postgresURL)
         let name = "steward_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased())"
         try await TestDatabases.create(name, adminURL: url)
-        let store = try PostgresStore(url: TestDatabases.url(url, database: name), deriveDelay: deriveDelay)
+        let databaseURL = TestDatabases.url(url, database: name)
+        let store = try PostgresStore(url: databaseURL, deriveDelay: deriveDelay)
         try await store.migrate()
-        do { try await body(store) } catch { await store.close(); throw error }
+        do { try await body(store, databaseURL) } catch { await store.close(); throw error }
         await store.close()
         try? await TestDatabases.drop(name, adminURL: url)
     }

@@ -1,4 +1,7 @@
 import Foundation
+import Logging
+import PostgresNIO
+import SQLiteNIO
 import StewardCore
 import StewardStore
 import Testing
@@ -74,6 +77,66 @@ import Testing
             try await store.recordFindings(Self.orders, [Self.finding("a", "pass")], at: Self.t0)
             #expect(try await store.recordFindings(Self.orders, [Self.finding("a", "pass", version: "v2")], at: Self.t0.adding(seconds: 1)) == 1)
             #expect(try await store.findings(FindingQuery(product: Self.orders)).map(\.policyVersion) == ["v2"])
+        }
+    }
+
+    /// The policy evaluator records every product's findings every second under ingest, and
+    /// nearly always finds what it found before. Such a call writes nothing, so it must neither take
+    /// nor wait for a write lock: here another connection holds one (SQLite's database lock, or
+    /// PostgreSQL row locks on the open findings) for as long as the call takes.
+    @Test(arguments: [Backend.sqlite, .postgres].filter(Backend.available.contains))
+    func anUnchangedEvaluationWaitsForNoLock(_ backend: Backend) async throws {
+        let findings = [Self.finding("a", "pass"), Self.finding("b", "fail")]
+        let later = Self.t0.adding(seconds: 60)
+        if backend == .sqlite {
+            try await Backend.withSQLiteStore { store, dir in
+                #expect(try await store.recordFindings(Self.orders, findings, at: Self.t0) == 2)
+                let other = try await SQLiteConnection.open(storage: .file(path: dir + "/steward.sqlite"))
+                _ = try await other.query("BEGIN IMMEDIATE")
+                let outcome = await Self.whileLocked(release: { _ = try await other.query("ROLLBACK") }) {
+                    try await store.recordFindings(Self.orders, findings, at: later)
+                }
+                try await other.close()
+                #expect(outcome == .finished(0))
+            }
+        } else {
+            try await Backend.withPostgresDatabase(deriveDelay: .seconds(86_400)) { store, url in
+                #expect(try await store.recordFindings(Self.orders, findings, at: Self.t0) == 2)
+                let c = try #require(URLComponents(string: url))
+                let logger = Logger(label: "test")
+                let other = try await PostgresConnection.connect(
+                    configuration: .init(host: c.host ?? "127.0.0.1", port: c.port ?? 5432, username: c.user ?? "postgres",
+                                         password: c.password, database: String(c.path.dropFirst()), tls: .disable),
+                    id: 1, logger: logger)
+                _ = try await other.query("BEGIN", logger: logger)
+                _ = try await other.query("SELECT id FROM findings WHERE valid_to IS NULL FOR UPDATE", logger: logger).collect()
+                let outcome = await Self.whileLocked(release: { _ = try await other.query("ROLLBACK", logger: logger) }) {
+                    try await store.recordFindings(Self.orders, findings, at: later)
+                }
+                try await other.close()
+                #expect(outcome == .finished(0))
+            }
+        }
+    }
+
+    enum Outcome: Equatable, Sendable { case finished(Int), failed(String), stillWaitingAfter3s }
+
+    /// Runs `call` while a lock is held, releasing it after the call returns or after 3 s,
+    /// whichever comes first, so that a call stuck behind the lock ends too.
+    static func whileLocked(release: () async throws -> Void, _ call: @escaping @Sendable () async throws -> Int) async -> Outcome {
+        await withTaskGroup(of: Outcome.self) { group in
+            group.addTask {
+                do { return .finished(try await call()) } catch { return .failed("\(error)") }
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(3))
+                return .stillWaitingAfter3s
+            }
+            let first = await group.next()!
+            try? await release()
+            group.cancelAll()
+            await group.waitForAll()
+            return first
         }
     }
 }
