@@ -5,6 +5,7 @@ import NIOHTTP1
 import NIOPosix
 import StewardAPI
 import StewardCore
+import Synchronization
 
 /// Starts `steward serve` on a fresh store, registers products, then pushes pre-encoded batches
 /// from several concurrent senders. Each request gets a fresh batchId (spliced into the encoded
@@ -24,7 +25,8 @@ final class IngestBench: @unchecked Sendable {
     var latencyRate: Double?
     /// CSV of every latency-test request, when set.
     var latencyLog: String?
-    var latencyLogLines: [String] = []
+    /// The mixed load's two senders finish together and both append here.
+    let latencyLogLines = Mutex<[String]>([])
     var token = ""
     /// The paced latency loads' one event loop (see `PacedSender`).
     let senderLoop = MultiThreadedEventLoopGroup.singleton.next()
@@ -108,7 +110,7 @@ final class IngestBench: @unchecked Sendable {
             say(mixedSpent.lines(per: "request of either size", requests: mixed.small.count + mixed.large.count))
         }
         if let latencyLog {
-            try ("format,observations,start_ms,milliseconds\n" + latencyLogLines.joined(separator: "\n") + "\n").write(toFile: latencyLog, atomically: true, encoding: .utf8)
+            try ("format,observations,start_ms,milliseconds\n" + latencyLogLines.withLock { $0.joined(separator: "\n") } + "\n").write(toFile: latencyLog, atomically: true, encoding: .utf8)
         }
 
         if fill > 0 {
@@ -354,9 +356,10 @@ final class IngestBench: @unchecked Sendable {
         let start = NIODeadline.now() + .nanoseconds(Int64(max(0, Timestamp.now.seconds(until: begin)) * 1e9))
         let milliseconds = try await sender.run(from: start)
         if latencyLog != nil {
-            latencyLogLines += milliseconds.enumerated().map { i, ms in
+            let lines = milliseconds.enumerated().map { i, ms in
                 "\(load.format.name.lowercased()),\(load.size),\(begin.adding(seconds: Double(i) * load.interval).microseconds / 1000),\(ms)"
             }
+            latencyLogLines.withLock { $0 += lines }
         }
         return Latency(milliseconds)
     }
