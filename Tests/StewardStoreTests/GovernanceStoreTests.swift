@@ -119,18 +119,19 @@ import Testing
         }
     }
 
-    enum Outcome: Equatable, Sendable { case finished(Int), failed(String), stillWaitingAfter3s }
+    enum Outcome: Equatable, Sendable { case finished(Int), failed(String), stillWaitingAfter5s }
 
-    /// Runs `call` while a lock is held, releasing it after the call returns or after 3 s,
-    /// whichever comes first, so that a call stuck behind the lock ends too.
+    /// Runs `call` while a lock is held, releasing it after the call returns or after 5 s,
+    /// whichever comes first, so that a call stuck behind the lock ends too. 5 s: far more than
+    /// one read takes on a busy CI machine, and less than the 10 s SQLite's busy timeout waits.
     static func whileLocked(release: () async throws -> Void, _ call: @escaping @Sendable () async throws -> Int) async -> Outcome {
         await withTaskGroup(of: Outcome.self) { group in
             group.addTask {
                 do { return .finished(try await call()) } catch { return .failed("\(error)") }
             }
             group.addTask {
-                try? await Task.sleep(for: .seconds(3))
-                return .stillWaitingAfter3s
+                try? await Task.sleep(for: .seconds(5))
+                return .stillWaitingAfter5s
             }
             let first = await group.next()!
             try? await release()
