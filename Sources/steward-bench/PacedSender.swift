@@ -104,6 +104,11 @@ final class PacedSender: @unchecked Sendable {
         }
     }
 
+    /// An idle connection closed (the server may close keep-alive connections): never reuse it.
+    fileprivate func closed(_ exchange: Exchange) {
+        idle.removeAll { $0 === exchange }
+    }
+
     fileprivate func fail(_ error: Error) {
         guard !finished else { return }
         finish()
@@ -146,5 +151,6 @@ private final class Exchange: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         if inFlight != nil { sender.fail(BenchError("the server closed a connection with a request in flight")) }
+        sender.closed(self)
     }
 }
