@@ -43,15 +43,15 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
         try await withPostgresDatabase(deriveDelay: deriveDelay) { store, _ in try await body(store) }
     }
 
-    /// The same, with the database's URL passed along for tests that open connections of their own.
-    static func withPostgresDatabase(deriveDelay: Duration, _ body: (PostgresStore, _ url: String) async throws -> Void) async throws {
+    /// The same, with the database's name passed along for tests that open connections of their
+    /// own (`TestDatabases.withClient`).
+    static func withPostgresDatabase(deriveDelay: Duration, _ body: (PostgresStore, _ database: String) async throws -> Void) async throws {
         let url = try #require(Self.postgresURL)
         let name = "steward_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased())"
         try await TestDatabases.create(name, adminURL: url)
-        let databaseURL = TestDatabases.url(url, database: name)
-        let store = try PostgresStore(url: databaseURL, deriveDelay: deriveDelay)
+        let store = try PostgresStore(url: TestDatabases.url(url, database: name), deriveDelay: deriveDelay)
         try await store.migrate()
-        do { try await body(store, databaseURL) } catch { await store.close(); throw error }
+        do { try await body(store, name) } catch { await store.close(); throw error }
         await store.close()
         try? await TestDatabases.drop(name, adminURL: url)
     }
@@ -78,23 +78,26 @@ enum TestDatabases {
     }
 
     static func create(_ name: String, adminURL: String) async throws {
-        try await admin(adminURL) { try await $0.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)")) }
+        try await withClient(adminURL) { _ = try await $0.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)")) }
     }
 
     static func drop(_ name: String, adminURL: String) async throws {
-        try await admin(adminURL) { try await $0.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")) }
+        try await withClient(adminURL) { _ = try await $0.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")) }
     }
 
-    static func admin(_ url: String, _ body: @escaping @Sendable (PostgresClient) async throws -> Void) async throws {
+    /// A client for `database` on the test server at `url`, running while `body` does.
+    static func withClient<T: Sendable>(_ url: String, database: String = "postgres",
+                                        _ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws -> T {
         let c = URLComponents(string: url)!
         let client = PostgresClient(configuration: .init(host: c.host!, port: c.port ?? 5432, username: c.user ?? "postgres",
-                                                         password: c.password, database: "postgres", tls: .disable),
+                                                         password: c.password, database: database, tls: .disable),
                                     backgroundLogger: Logger(label: "test"))
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        return try await withThrowingTaskGroup(of: Void.self) { group in
             // Immediate: the pool is marked running before `body` leases (else postgres-nio warns).
             group.addImmediateTask { await client.run() }
-            try await body(client)
+            let value = try await body(client)
             group.cancelAll()
+            return value
         }
     }
 }

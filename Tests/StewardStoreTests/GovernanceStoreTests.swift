@@ -100,20 +100,19 @@ import Testing
                 #expect(outcome == .finished(0))
             }
         } else {
-            try await Backend.withPostgresDatabase(deriveDelay: .seconds(86_400)) { store, url in
+            try await Backend.withPostgresDatabase(deriveDelay: .seconds(86_400)) { store, database in
                 #expect(try await store.recordFindings(Self.orders, findings, at: Self.t0) == 2)
-                let c = try #require(URLComponents(string: url))
-                let logger = Logger(label: "test")
-                let other = try await PostgresConnection.connect(
-                    configuration: .init(host: c.host ?? "127.0.0.1", port: c.port ?? 5432, username: c.user ?? "postgres",
-                                         password: c.password, database: String(c.path.dropFirst()), tls: .disable),
-                    id: 1, logger: logger)
-                _ = try await other.query("BEGIN", logger: logger)
-                _ = try await other.query("SELECT id FROM findings WHERE valid_to IS NULL FOR UPDATE", logger: logger).collect()
-                let outcome = await Self.whileLocked(release: { _ = try await other.query("ROLLBACK", logger: logger) }) {
-                    try await store.recordFindings(Self.orders, findings, at: later)
+                let outcome = try await TestDatabases.withClient(try #require(Backend.postgresURL), database: database) { client in
+                    // One connection for the whole lock: BEGIN, the locking read, and the ROLLBACK.
+                    try await client.withConnection { other in
+                        let logger = Logger(label: "test")
+                        _ = try await other.query("BEGIN", logger: logger)
+                        _ = try await other.query("SELECT id FROM findings WHERE valid_to IS NULL FOR UPDATE", logger: logger).collect()
+                        return await Self.whileLocked(release: { _ = try await other.query("ROLLBACK", logger: logger) }) {
+                            try await store.recordFindings(Self.orders, findings, at: later)
+                        }
+                    }
                 }
-                try await other.close()
                 #expect(outcome == .finished(0))
             }
         }
