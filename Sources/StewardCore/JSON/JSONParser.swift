@@ -16,6 +16,11 @@ public struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var i = 0
     private var depth = 0
+    /// Members and items of the objects and arrays being parsed, innermost last: each container
+    /// is copied out once at its end, at its exact size, instead of growing its own array from
+    /// empty (four reallocations for an object of eight members).
+    private var memberStack: [(key: String, value: JSONValue)] = []
+    private var itemStack: [JSONValue] = []
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -109,9 +114,10 @@ public struct JSONParser {
         try enter()
         defer { depth -= 1 }
         i += 1
-        var members: [(key: String, value: JSONValue)] = []
         skipSpace()
-        if peek == UInt8(ascii: "}") { i += 1; return .object(members) }
+        if peek == UInt8(ascii: "}") { i += 1; return .object([]) }
+        let base = memberStack.count
+        defer { memberStack.removeSubrange(base...) }
         while true {
             skipSpace()
             guard peek == UInt8(ascii: "\"") else { throw fail("expected a quoted member name") }
@@ -120,11 +126,12 @@ public struct JSONParser {
             guard peek == UInt8(ascii: ":") else { throw fail("expected ':' after a member name") }
             i += 1
             skipSpace()
-            members.append((key, try value()))
+            let v = try value()
+            memberStack.append((key, v))
             skipSpace()
             guard let c = peek else { throw fail("unterminated object") }
             i += 1
-            if c == UInt8(ascii: "}") { return .object(members) }
+            if c == UInt8(ascii: "}") { return .object(Array(memberStack[base...])) }
             guard c == UInt8(ascii: ",") else { throw fail("expected ',' or '}' in the object") }
         }
     }
@@ -133,16 +140,18 @@ public struct JSONParser {
         try enter()
         defer { depth -= 1 }
         i += 1
-        var items: [JSONValue] = []
         skipSpace()
-        if peek == UInt8(ascii: "]") { i += 1; return .array(items) }
+        if peek == UInt8(ascii: "]") { i += 1; return .array([]) }
+        let base = itemStack.count
+        defer { itemStack.removeSubrange(base...) }
         while true {
             skipSpace()
-            items.append(try value())
+            let v = try value()
+            itemStack.append(v)
             skipSpace()
             guard let c = peek else { throw fail("unterminated array") }
             i += 1
-            if c == UInt8(ascii: "]") { return .array(items) }
+            if c == UInt8(ascii: "]") { return .array(Array(itemStack[base...])) }
             guard c == UInt8(ascii: ",") else { throw fail("expected ',' or ']' in the array") }
         }
     }
