@@ -7,9 +7,8 @@ struct StewardBench: AsyncParsableCommand {
         commandName: "steward-bench",
         abstract: "Drive a real steward server over loopback and report rates, latency and memory.",
         discussion: """
-        Build both in release first:
-          swift build -c release --scratch-path .build-release --product steward
-          swift build -c release --scratch-path .build-release --product steward-bench
+        Build both in release first, as the Docker image and BENCHMARKS.md do:
+          scripts/build-release.sh
         then run: .build-release/release/steward-bench ingest
         """,
         subcommands: [Ingest.self, Decode.self, CEL.self, Lineage.self])
