@@ -18,22 +18,37 @@ final class PendingDeriver: Sendable {
     private let task = Mutex<Task<Void, Never>?>(nil)
     /// How long after a group is written the derive starts: the window one derive covers.
     let delay: Duration
+    /// True while batches wait to be written. A derive then waits (in steps of `yieldStep`, up to
+    /// `maxYield`), so that on a busy machine the cores go to the batches whose requests are
+    /// waiting, not to work that readers can do without: they merge what is still pending.
+    /// Bounded, so that pending work cannot grow without end under sustained load.
+    private let ingestWaiting: @Sendable () -> Bool
+    static let yieldStep = Duration.milliseconds(10)
+    static let maxYield = Duration.milliseconds(500)
     private let logger: Logger
 
-    init(delay: Duration, logger: Logger) {
+    init(delay: Duration, ingestWaiting: @escaping @Sendable () -> Bool = { false }, logger: Logger) {
         (stream, signal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         self.delay = delay
+        self.ingestWaiting = ingestWaiting
         self.logger = logger
     }
 
     /// Starts deriving (once the schema exists), first whatever an earlier run left pending.
     func start(_ derive: @escaping Derive) {
-        let (stream, signal, delay, logger) = (self.stream, self.signal, self.delay, self.logger)
+        let (stream, signal, delay, ingestWaiting, logger) = (self.stream, self.signal, self.delay, self.ingestWaiting, self.logger)
         task.withLock { task in
             guard task == nil else { return }
             task = Task {
                 for await _ in stream {
-                    do { try await Task.sleep(for: delay) } catch { return }  // closing
+                    do {
+                        try await Task.sleep(for: delay)
+                        var yielded = Duration.zero
+                        while ingestWaiting(), yielded < Self.maxYield {
+                            try await Task.sleep(for: Self.yieldStep)
+                            yielded += Self.yieldStep
+                        }
+                    } catch { return }  // closing
                     do {
                         while try await derive() {}
                     } catch where !Task.isCancelled {

@@ -47,7 +47,8 @@ public final class PostgresStore: Store {
         config.options.maximumConnections = max(2, 10 / loops.count)
         pools = loops.map { loop in (loop, PostgresClient(configuration: config, eventLoopGroup: loop, backgroundLogger: logger)) }
         self.logger = logger
-        deriver = PendingDeriver(delay: deriveDelay, logger: logger)
+        let groupCommit = groupCommit
+        deriver = PendingDeriver(delay: deriveDelay, ingestWaiting: { !groupCommit.isIdle }, logger: logger)
         // A pool needs a running task for its lifetime; close() cancels them.
         runTasks = pools.map { pool in Task { await pool.client.run() } }
     }
