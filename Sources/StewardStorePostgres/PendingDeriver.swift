@@ -43,10 +43,10 @@ final class PendingDeriver: Sendable {
                 for await _ in stream {
                     do {
                         try await Task.sleep(for: delay)
-                        var yielded = Duration.zero
-                        while ingestWaiting(), yielded < Self.maxYield {
+                        // A deadline, not a count of steps: on a busy machine each sleep overruns.
+                        let until = ContinuousClock.now + Self.maxYield
+                        while ingestWaiting(), ContinuousClock.now < until {
                             try await Task.sleep(for: Self.yieldStep)
-                            yielded += Self.yieldStep
                         }
                     } catch { return }  // closing
                     do {
