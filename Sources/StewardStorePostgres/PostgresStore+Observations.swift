@@ -141,8 +141,8 @@ extension PostgresStore {
                 SELECT \(unescaped: Self.selectColumns)
                 FROM p JOIN keys k ON k.product_id = p.id
                 CROSS JOIN LATERAL (
-                    SELECT * FROM observations x WHERE x.product_id = k.product_id AND x.dataset_id = k.dataset_id
-                    AND x.kind = k.kind AND x.subject = k.subject AND x.observed_at <= \(t) AND x.recorded_at <= \(t)
+                    SELECT * FROM observations x WHERE \(unescaped: PostgresSchema.streamKey("x")) = \(unescaped: PostgresSchema.streamKey("k"))
+                    AND x.dataset_id = k.dataset_id AND x.subject = k.subject AND x.observed_at <= \(t) AND x.recorded_at <= \(t)
                     ORDER BY x.observed_at DESC, x.id DESC LIMIT 1) o
                 JOIN datasets d ON d.id = o.dataset_id
                 ORDER BY o.kind, d.namespace, d.name, o.subject
@@ -221,6 +221,8 @@ extension PostgresStore {
 
     /// Newest first, through the (product, kind, time) index alone: one descending range per kind,
     /// each stopped at the page size, merged (as on SQLite; one index fewer to update per row).
+    /// The index has no id column: the cursor bounds the range by its time (the planner takes
+    /// that from the row comparison), and ties on the time are sorted by id (an incremental sort).
     public func history(_ q: HistoryQuery) async throws(StoreError) -> HistoryPage {
         let kinds = (q.kind.map { [$0] } ?? Observation.Kind.allCases).map { Int16($0.code) }
         let cursorTime = q.cursor?.observedAt ?? Int64.max
@@ -229,7 +231,7 @@ extension PostgresStore {
             SELECT \(unescaped: Self.selectColumns)
             FROM products p CROSS JOIN LATERAL unnest(\(kinds)::smallint[]) AS k(kind)
             CROSS JOIN LATERAL (
-                SELECT * FROM observations x WHERE x.product_id = p.id AND x.kind = k.kind
+                SELECT * FROM observations x WHERE \(unescaped: PostgresSchema.streamKey("x")) = p.id * 16 + k.kind
                 AND x.observed_at >= \(q.since?.microseconds ?? Int64.min) AND x.observed_at < \(q.until?.microseconds ?? Int64.max)
                 AND (x.observed_at, x.id) < (\(cursorTime), \(cursorID))
                 ORDER BY x.observed_at DESC, x.id DESC LIMIT \(q.limit + 1)) o
