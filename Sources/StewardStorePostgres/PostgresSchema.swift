@@ -5,8 +5,8 @@ enum PostgresSchema {
     static let lockKey: Int64 = 0x5354_4557_4152_44 // "STEWARD"
 
     /// The key of `observations_by_stream_time` for the observations row named `x` (or a row with
-    /// `product_id` and `kind` columns): queries must spell it exactly so for the planner to use
-    /// the index.
+    /// `product_id` and `kind` columns): queries spell it as the index does, else the planner
+    /// cannot use the index.
     static func streamKey(_ x: String) -> String { "(\(x).product_id * 16 + \(x).kind)" }
     /// `streamKey` holds the kind in 4 bits.
     static let maxKindCode = 15
