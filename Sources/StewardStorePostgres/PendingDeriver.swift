@@ -27,7 +27,7 @@ final class PendingDeriver: Sendable {
     static let maxYield = Duration.milliseconds(500)
     private let logger: Logger
 
-    init(delay: Duration, ingestWaiting: @escaping @Sendable () -> Bool = { false }, logger: Logger) {
+    init(delay: Duration, ingestWaiting: @escaping @Sendable () -> Bool, logger: Logger) {
         (stream, signal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         self.delay = delay
         self.ingestWaiting = ingestWaiting

@@ -4,12 +4,12 @@ enum PostgresSchema {
     /// Serialises migrations across replicas: pg_advisory_xact_lock(key).
     static let lockKey: Int64 = 0x5354_4557_4152_44 // "STEWARD"
 
-    /// The key of `observations_by_stream_time` for the observations row named `x` (or a row with
-    /// `product_id` and `kind` columns): queries spell it as the index does, else the planner
-    /// cannot use the index.
-    static func streamKey(_ x: String) -> String { "(\(x).product_id * 16 + \(x).kind)" }
-    /// `streamKey` holds the kind in 4 bits.
-    static let maxKindCode = 15
+    /// Kind codes per product in `observations_by_stream_time`'s key: every code must be below it.
+    static let kindsPerProduct = 16
+    /// That index's key for a product id and a kind code (SQL expressions). For an observations
+    /// row, queries spell it as the index does (`x.product_id`, `x.kind`), else the planner cannot
+    /// use the index.
+    static func streamKey(product: String, kind: String) -> String { "(\(product) * \(kindsPerProduct) + \(kind))" }
 
     static let migrations: [[String]] = [
         [
@@ -159,7 +159,7 @@ enum PostgresSchema {
             // insertions"). With (product, kind, time, id), each of the (product, kind) ranges
             // grew by half-empty pages: the index was half the table's size; now under a fifth,
             // with 11% less WAL per observation (BENCHMARKS.md, session 21). Queries name
-            // the same expression (`streamKey`); kind codes are below 16.
+            // the same expression (`streamKey`); kind codes are below `kindsPerProduct`.
             "CREATE INDEX observations_by_stream_time ON observations ((product_id * 16 + kind), observed_at)",
             "DROP INDEX observations_by_product_kind_time",
         ],

@@ -141,7 +141,8 @@ extension PostgresStore {
                 SELECT \(unescaped: Self.selectColumns)
                 FROM p JOIN keys k ON k.product_id = p.id
                 CROSS JOIN LATERAL (
-                    SELECT * FROM observations x WHERE \(unescaped: PostgresSchema.streamKey("x")) = \(unescaped: PostgresSchema.streamKey("k"))
+                    SELECT * FROM observations x WHERE \(unescaped: PostgresSchema.streamKey(product: "x.product_id", kind: "x.kind"))
+                    = \(unescaped: PostgresSchema.streamKey(product: "k.product_id", kind: "k.kind"))
                     AND x.dataset_id = k.dataset_id AND x.subject = k.subject AND x.observed_at <= \(t) AND x.recorded_at <= \(t)
                     ORDER BY x.observed_at DESC, x.id DESC LIMIT 1) o
                 JOIN datasets d ON d.id = o.dataset_id
@@ -231,7 +232,8 @@ extension PostgresStore {
             SELECT \(unescaped: Self.selectColumns)
             FROM products p CROSS JOIN LATERAL unnest(\(kinds)::smallint[]) AS k(kind)
             CROSS JOIN LATERAL (
-                SELECT * FROM observations x WHERE \(unescaped: PostgresSchema.streamKey("x")) = p.id * 16 + k.kind
+                SELECT * FROM observations x WHERE \(unescaped: PostgresSchema.streamKey(product: "x.product_id", kind: "x.kind"))
+                    = \(unescaped: PostgresSchema.streamKey(product: "p.id", kind: "k.kind"))
                 AND x.observed_at >= \(q.since?.microseconds ?? Int64.min) AND x.observed_at < \(q.until?.microseconds ?? Int64.max)
                 AND (x.observed_at, x.id) < (\(cursorTime), \(cursorID))
                 ORDER BY x.observed_at DESC, x.id DESC LIMIT \(q.limit + 1)) o
