@@ -29,6 +29,9 @@ public protocol Store: Sendable {
     /// The latest observation of each kind (and each check or consumer) per dataset of a product,
     /// as it was known at `asOf` (now if nil).
     func latest(_ product: ProductID, asOf: Timestamp?) async throws(StoreError) -> [StoredObservation]
+    /// `latest` now of several products in one read where the backend can (the evaluator's
+    /// read). Products without observations, or not registered, are absent.
+    func latest(of products: [ProductID]) async throws(StoreError) -> [ProductID: [StoredObservation]]
     /// A product's descriptor at `asOf` (now if nil) with `latest` as of the same time: what a
     /// product page shows, in one read where the backend can (one round trip on PostgreSQL).
     func productPage(_ id: ProductID, asOf: Timestamp?) async throws(StoreError) -> ProductPage?
@@ -84,6 +87,16 @@ public protocol Store: Sendable {
 }
 
 extension Store {
+    /// One read per product: on SQLite, whose reads cost no round trip and scan no pending rows.
+    public func latest(of products: [ProductID]) async throws(StoreError) -> [ProductID: [StoredObservation]] {
+        var latest: [ProductID: [StoredObservation]] = [:]
+        for id in products {
+            let rows = try await self.latest(id, asOf: nil)
+            if !rows.isEmpty { latest[id] = rows }
+        }
+        return latest
+    }
+
     public func productPage(_ id: ProductID, asOf: Timestamp?) async throws(StoreError) -> ProductPage? {
         try await productPageInTwoReads(id, asOf: asOf)
     }

@@ -154,12 +154,11 @@ extension PostgresStore {
         return try rows.map { row throws(StoreError) in try Self.stored(row) }
     }
 
-    /// The current latest of one product ($1 domain, $2 name), prepared: the overview and the
-    /// evaluator read it for every product. Derived rows come from `latest` alone; pending ones
-    /// from `observations`.
+    /// The current latest of one product ($1 domain, $2 name), prepared: the overview reads it
+    /// for every product. Derived rows come from `latest` alone; pending ones from `observations`.
     struct CurrentLatest: PreparedQuery {
         static let sql = """
-            \(newest)
+            \(newest(of: oneProduct))
             SELECT \(selectColumns)
             \(newestRows)
             ORDER BY o.kind, d.namespace, d.name, o.subject
@@ -167,12 +166,36 @@ extension PostgresStore {
         var bindings: [any PostgresThrowingDynamicTypeEncodable & Sendable]
     }
 
+    /// The current latest of several products ($1 domains, $2 names, pairwise), prepared: the
+    /// evaluator reads the products it evaluates together, so that what is pending (up to half a
+    /// second of ingest while the deriver yields) is scanned once per pass, not once per product.
+    struct CurrentLatestOfMany: PreparedQuery {
+        static let sql = """
+            \(newest(of: "SELECT p.id, p.domain, p.name FROM UNNEST($1::text[], $2::text[]) u(domain, name) JOIN products p USING (domain, name)"))
+            SELECT \(selectColumns)
+            \(newestRows)
+            ORDER BY p.domain, p.name, o.kind, d.namespace, d.name, o.subject
+            """
+        var bindings: [any PostgresThrowingDynamicTypeEncodable & Sendable]
+    }
+
+    public func latest(of products: [ProductID]) async throws(StoreError) -> [ProductID: [StoredObservation]] {
+        guard !products.isEmpty else { return [:] }
+        let rows = try await self.rows(CurrentLatestOfMany(bindings: [products.map(\.domain.rawValue), products.map(\.name)]))
+        var latest: [ProductID: [StoredObservation]] = [:]
+        for row in rows {
+            let o = try Self.stored(row)
+            latest[o.product, default: []].append(o)
+        }
+        return latest
+    }
+
     /// A product page now, prepared: the current descriptor (a first row whose observation
     /// columns are NULL and whose last three are the version's) then `CurrentLatest`'s rows, in
     /// one round trip and one snapshot.
     struct CurrentPage: PreparedQuery {
         static let sql = """
-            \(newest)
+            \(newest(of: oneProduct))
             (SELECT NULL::bigint, NULL::smallint, NULL::bigint, NULL::bigint, NULL::text, NULL::text, NULL::text, NULL::text,
                     NULL::text, NULL::text, NULL::text, NULL::float8, v.descriptor, v.version, v.registered_at
              FROM p JOIN product_versions v ON v.product_id = p.id ORDER BY v.version DESC LIMIT 1)
@@ -193,32 +216,35 @@ extension PostgresStore {
                            latest: try rows.dropFirst().map { row throws(StoreError) in try Self.stored(row) })
     }
 
-    /// The newest observation per key of product $1/$2 (`newest`, with the product as `p`): a
-    /// `latest` row unless a pending observation of its key is newer, and the newest pending
-    /// observation of a key unless `latest` has it or a newer one. Most of the time nothing is
-    /// pending, and the `latest` rows come out as they are, without the sort a merge of both
-    /// would need. (Ties: the deriver may leave an observation in both; `latest` keeps it.)
-    static let newest = """
-            WITH p AS (SELECT id, domain, name FROM products WHERE domain = $1 AND name = $2),
-            pending AS MATERIALIZED (
-                SELECT DISTINCT ON (x.dataset_id, x.kind, x.subject)
-                       x.dataset_id, x.kind, x.observed_at, x.id, x.recorded_at, x.subject, x.payload, x.status, x.value
-                FROM \(pendingObservations) JOIN p ON x.product_id = p.id
-                ORDER BY x.dataset_id, x.kind, x.subject, x.observed_at DESC, x.id DESC),
-            newest AS (
-                SELECT l.dataset_id, l.kind, l.observed_at, l.observation_id AS id, l.recorded_at, l.subject, l.payload, l.status, l.value
-                FROM p JOIN latest l ON l.product_id = p.id
-                WHERE NOT EXISTS (
-                    SELECT FROM pending n WHERE n.dataset_id = l.dataset_id AND n.kind = l.kind AND n.subject = l.subject
-                    AND (n.observed_at, n.id) > (l.observed_at, l.observation_id))
-                UNION ALL
-                SELECT * FROM pending n WHERE NOT EXISTS (
-                    SELECT FROM p JOIN latest l ON l.product_id = p.id AND l.dataset_id = n.dataset_id AND l.kind = n.kind
-                    AND l.subject = n.subject AND (l.observed_at, l.observation_id) >= (n.observed_at, n.id)))
-            """
+    /// The newest observation per key of the products `products` selects (`newest`, with the
+    /// products as `p`): a `latest` row unless a pending observation of its key is newer, and the
+    /// newest pending observation of a key unless `latest` has it or a newer one. Most of the time
+    /// nothing is pending, and the `latest` rows come out as they are, without the sort a merge of
+    /// both would need. (Ties: the deriver may leave an observation in both; `latest` keeps it.)
+    static func newest(of products: String) -> String {
+        """
+        WITH p AS (\(products)),
+        pending AS MATERIALIZED (
+            SELECT DISTINCT ON (x.product_id, x.dataset_id, x.kind, x.subject)
+                   x.product_id, x.dataset_id, x.kind, x.observed_at, x.id, x.recorded_at, x.subject, x.payload, x.status, x.value
+            FROM \(pendingObservations) JOIN p ON x.product_id = p.id
+            ORDER BY x.product_id, x.dataset_id, x.kind, x.subject, x.observed_at DESC, x.id DESC),
+        newest AS (
+            SELECT l.product_id, l.dataset_id, l.kind, l.observed_at, l.observation_id AS id, l.recorded_at, l.subject, l.payload, l.status, l.value
+            FROM p JOIN latest l ON l.product_id = p.id
+            WHERE NOT EXISTS (
+                SELECT FROM pending n WHERE n.product_id = l.product_id AND n.dataset_id = l.dataset_id AND n.kind = l.kind
+                AND n.subject = l.subject AND (n.observed_at, n.id) > (l.observed_at, l.observation_id))
+            UNION ALL
+            SELECT * FROM pending n WHERE NOT EXISTS (
+                SELECT FROM latest l WHERE l.product_id = n.product_id AND l.dataset_id = n.dataset_id AND l.kind = n.kind
+                AND l.subject = n.subject AND (l.observed_at, l.observation_id) >= (n.observed_at, n.id)))
+        """
+    }
+    static let oneProduct = "SELECT id, domain, name FROM products WHERE domain = $1 AND name = $2"
 
     /// `newest`'s rows with their product `p` and dataset `d`, for `selectColumns`.
-    static let newestRows = "FROM newest o CROSS JOIN p JOIN datasets d ON d.id = o.dataset_id AND d.product_id = p.id"
+    static let newestRows = "FROM newest o JOIN p ON p.id = o.product_id JOIN datasets d ON d.id = o.dataset_id AND d.product_id = p.id"
 
     /// Newest first, through the (product, kind, time) index alone: one descending range per kind,
     /// each stopped at the page size, merged (as on SQLite; one index fewer to update per row).

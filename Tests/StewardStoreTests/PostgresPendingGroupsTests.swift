@@ -36,8 +36,10 @@ struct PostgresPendingGroups {
                 func line(_ o: StoredObservation) -> String {
                     "\(o.kind) \(o.dataset?.name ?? "-") \(o.subject) \(C.t0.seconds(until: o.observedAt))"
                 }
-                return (try await store.latest(C.orders, asOf: nil).map(line), try await store.latest(C.orders, asOf: Self.at(11.5)).map(line),
-                        try await store.agents(domain: nil))
+                let now = try await store.latest(C.orders, asOf: nil).map(line)
+                // The evaluator's read of several products merges the same way.
+                #expect(try await store.latest(of: [C.orders])[C.orders]?.map(line) == now)
+                return (now, try await store.latest(C.orders, asOf: Self.at(11.5)).map(line), try await store.agents(domain: nil))
             }
             let pending = try await reads()
             #expect(Set(pending.now) == ["volume public.orders  10.0", "volume public.order_items  6.0", "quality public.orders id_not_null 7.0"])

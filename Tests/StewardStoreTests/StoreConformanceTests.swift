@@ -141,6 +141,36 @@ import Testing
     }
 
     @Test(arguments: Backend.available)
+    func latestOfSeveralProductsIsEachOnesLatest(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            let namespace = Self.ordersRef.namespace
+            let refundsRef = DatasetRef(namespace: namespace, name: "public.refunds")
+            let refunds = ProductID(trustedDomain: "payments", name: "refunds"), quiet = ProductID(trustedDomain: "payments", name: "quiet")
+            _ = try await store.registerProduct(Self.descriptor(datasets: [Self.ordersRef, Self.itemsRef]), at: Self.t0)
+            _ = try await store.registerProduct(Self.descriptor("payments", "refunds", datasets: [refundsRef]), at: Self.t0)
+            _ = try await store.registerProduct(Self.descriptor("payments", "quiet", datasets: [DatasetRef(namespace: namespace, name: "public.quiet")]), at: Self.t0)
+            func refundsVolume(_ n: Int64, at: Timestamp) -> Observation {
+                Observation(product: refunds, dataset: refundsRef, observedAt: at, detail: .volume(rowCount: n))
+            }
+            let t1 = Self.t0.adding(seconds: 60)
+            _ = try await store.append(Self.batch("b1", try await Self.rows(store, [
+                Self.volume(1, at: Self.t0), Self.volume(2, at: t1, dataset: Self.itemsRef), Self.check("a", .fail, at: t1), refundsVolume(3, at: t1),
+            ])))
+            // Observed earlier than what refunds already has: not its latest.
+            _ = try await store.append(Self.batch("b2", try await Self.rows(store, [refundsVolume(4, at: Self.t0), Self.volume(5, at: t1)]), at: t1))
+
+            let unregistered = ProductID(trustedDomain: "payments", name: "unregistered")
+            let many = try await store.latest(of: [Self.orders, refunds, quiet, unregistered])
+            #expect(Set(many.keys) == [Self.orders, refunds], "products without observations are absent")
+            #expect(many[Self.orders] == (try await store.latest(Self.orders, asOf: nil)))
+            #expect(many[Self.orders]?.map(\.value) == [2, 5, nil])
+            #expect(many[refunds] == (try await store.latest(refunds, asOf: nil)))
+            #expect(many[refunds]?.map(\.value) == [3])
+            #expect(try await store.latest(of: []).isEmpty)
+        }
+    }
+
+    @Test(arguments: Backend.available)
     func productPageIsTheDescriptorWithItsLatestAtTheSameTime(_ backend: Backend) async throws {
         try await backend.withStore { store in
             _ = try await store.registerProduct(Self.descriptor(), at: Self.t0)

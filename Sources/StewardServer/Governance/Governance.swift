@@ -143,16 +143,17 @@ actor Governance {
             Dictionary(findings.map { ($0.policy + "\u{0}" + $0.target, $0) }, uniquingKeysWith: { first, _ in first })
         }
         var failing: [FindingRecord] = [], passing: [FindingRecord] = []
-        let products = try await store.products(domain: domain)
-        for p in products {
-            let input = try await input(for: p.descriptor, now: now)
-            let before = keyed(policies.evaluate(input, waivers: waivers, details: false))
-            let after = keyed(proposed.evaluate(input, waivers: waivers, details: false))
-            for (key, f) in after where violates(f) && !violates(before[key]) {
-                failing.append(FindingRecord(f, product: p.descriptor.id, at: now).detailed())
-            }
-            for (key, f) in before where violates(f) && !violates(after[key]) {
-                passing.append(FindingRecord(after[key] ?? f, product: p.descriptor.id, at: now).detailed())
+        let products = try await store.products(domain: domain).map(\.descriptor)
+        for chunk in products.chunked(Self.evaluationChunk) {
+            for (descriptor, input) in zip(chunk, try await inputs(for: chunk, now: now)) {
+                let before = keyed(policies.evaluate(input, waivers: waivers, details: false))
+                let after = keyed(proposed.evaluate(input, waivers: waivers, details: false))
+                for (key, f) in after where violates(f) && !violates(before[key]) {
+                    failing.append(FindingRecord(f, product: descriptor.id, at: now).detailed())
+                }
+                for (key, f) in before where violates(f) && !violates(after[key]) {
+                    passing.append(FindingRecord(after[key] ?? f, product: descriptor.id, at: now).detailed())
+                }
             }
         }
         var w = JSONWriter(capacity: 1024 + 400 * (failing.count + passing.count))
@@ -198,39 +199,56 @@ actor Governance {
 
     // MARK: Evaluation
 
+    /// Products evaluated together: one read of their latest observations (on PostgreSQL, one
+    /// scan of what is still pending) serves this many.
+    static let evaluationChunk = 200
+
     /// Evaluates one product now and records its findings; answers how many findings changed.
     func evaluate(_ id: ProductID) async throws -> Int {
         guard let version = try await store.product(id, asOf: nil) else { return 0 }
-        return try await evaluate(version.descriptor)
+        return try await evaluate([version.descriptor])
     }
 
-    private func evaluate(_ descriptor: ProductDescriptor) async throws -> Int {
+    /// Evaluates products now (at most `evaluationChunk`) and records their findings; answers how
+    /// many findings changed.
+    private func evaluate(_ descriptors: some Collection<ProductDescriptor>) async throws -> Int {
         let now = clock()
-        let input = try await input(for: descriptor, now: now)
-        // Details (message, evidence) are rendered only for findings whose state changed.
-        let findings = policies.evaluate(input, waivers: activeWaivers, details: false).map { FindingRecord($0, product: descriptor.id, at: now) }
-        return try await store.recordFindings(descriptor.id, findings, at: now)
+        var changed = 0
+        for (descriptor, input) in zip(descriptors, try await inputs(for: descriptors, now: now)) {
+            // Details (message, evidence) are rendered only for findings whose state changed.
+            let id = descriptor.id
+            let findings = policies.evaluate(input, waivers: activeWaivers, details: false).map { FindingRecord($0, product: id, at: now) }
+            changed += try await store.recordFindings(id, findings, at: now)
+        }
+        return changed
     }
 
     /// What the policies see about a product now; nil if it is not registered.
     func input(for id: ProductID) async throws -> PolicyInput? {
         guard let version = try await store.product(id, asOf: nil) else { return nil }
-        return try await input(for: version.descriptor, now: clock())
+        return try await inputs(for: [version.descriptor], now: clock()).first
     }
 
-    func input(for descriptor: ProductDescriptor, now: Timestamp) async throws -> PolicyInput {
-        let latest = try await store.latest(descriptor.id, asOf: nil)
-        var observed = ObservedState(latest: latest)
-        try await lineage?.addFacts(to: &observed, descriptor: descriptor, latest: latest)
-        return PolicyInput(descriptor: descriptor, observed: observed, now: now)
+    /// What the policies see about each product now, in the order given.
+    func inputs(for descriptors: some Collection<ProductDescriptor>, now: Timestamp) async throws -> [PolicyInput] {
+        let latest = try await store.latest(of: descriptors.map(\.id))
+        var inputs: [PolicyInput] = []
+        inputs.reserveCapacity(descriptors.count)
+        for descriptor in descriptors {
+            let rows = latest[descriptor.id] ?? []
+            var observed = ObservedState(latest: rows)
+            try await lineage?.addFacts(to: &observed, descriptor: descriptor, latest: rows)
+            inputs.append(PolicyInput(descriptor: descriptor, observed: observed, now: now))
+        }
+        return inputs
     }
 
     /// Evaluates every product (of one domain, if given).
     @discardableResult
     func evaluateAll(domain: DomainName? = nil) async throws -> (products: Int, changed: Int) {
-        let products = try await store.products(domain: domain)
+        let products = try await store.products(domain: domain).map(\.descriptor)
         var changed = 0
-        for p in products { changed += try await evaluate(p.descriptor) }
+        for chunk in products.chunked(Self.evaluationChunk) { changed += try await evaluate(chunk) }
         return (products.count, changed)
     }
 
@@ -241,15 +259,21 @@ actor Governance {
         dirty.formUnion(try await store.products(domain: domain).map(\.descriptor.id))
     }
 
-    /// Evaluates the products noted as changed. A product whose evaluation fails (store down)
-    /// stays noted and is tried again on the next drain.
+    /// Evaluates the products noted as changed. Products whose evaluation fails (store down)
+    /// stay noted and are tried again on the next drain.
     func drain() async {
-        let batch = dirty
+        let ids = dirty.sorted()
         dirty.removeAll()
-        for id in batch.sorted() {
-            do { _ = try await evaluate(id) } catch {
-                dirty.insert(id)
-                logger.warning("evaluation failed; will retry", metadata: ["product": "\(id)", "error": "\(error)"])
+        for chunk in ids.chunked(Self.evaluationChunk) {
+            do {
+                var descriptors: [ProductDescriptor] = []
+                for id in chunk {
+                    if let version = try await store.product(id, asOf: nil) { descriptors.append(version.descriptor) }
+                }
+                _ = try await evaluate(descriptors)
+            } catch {
+                dirty.formUnion(chunk)
+                logger.warning("evaluation failed; will retry", metadata: ["products": "\(chunk.count)", "error": "\(error)"])
             }
         }
     }
