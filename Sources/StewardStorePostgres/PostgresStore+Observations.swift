@@ -224,11 +224,7 @@ extension PostgresStore {
     static func newest(of products: String) -> String {
         """
         WITH p AS (\(products)),
-        pending AS MATERIALIZED (
-            SELECT DISTINCT ON (x.product_id, x.dataset_id, x.kind, x.subject)
-                   x.product_id, x.dataset_id, x.kind, x.observed_at, x.id, x.recorded_at, x.subject, x.payload, x.status, x.value
-            FROM \(pendingObservations) JOIN p ON x.product_id = p.id
-            ORDER BY x.product_id, x.dataset_id, x.kind, x.subject, x.observed_at DESC, x.id DESC),
+        pending AS MATERIALIZED (\(newestPerKey(of: "\(pendingObservations) JOIN p ON x.product_id = p.id"))),
         newest AS (
             SELECT l.product_id, l.dataset_id, l.kind, l.observed_at, l.observation_id AS id, l.recorded_at, l.subject, l.payload, l.status, l.value
             FROM p JOIN latest l ON l.product_id = p.id
