@@ -181,6 +181,9 @@ extension PostgresStore {
 
     public func latest(of products: [ProductID]) async throws(StoreError) -> [ProductID: [StoredObservation]] {
         guard !products.isEmpty else { return [:] }
+        // Each product once: a product named twice would join its `latest` rows twice.
+        var seen = Set<ProductID>()
+        let products = products.filter { seen.insert($0).inserted }
         let rows = try await self.rows(CurrentLatestOfMany(bindings: [products.map(\.domain.rawValue), products.map(\.name)]))
         var latest: [ProductID: [StoredObservation]] = [:]
         for row in rows {

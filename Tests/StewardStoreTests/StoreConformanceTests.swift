@@ -167,6 +167,7 @@ import Testing
             #expect(many[refunds] == (try await store.latest(refunds, asOf: nil)))
             #expect(many[refunds]?.map(\.value) == [3])
             #expect(try await store.latest(of: []).isEmpty)
+            #expect(try await store.latest(of: [refunds, Self.orders, refunds]) == many, "a product named twice is read once")
         }
     }
 
