@@ -213,11 +213,13 @@ actor Governance {
     /// many findings changed.
     private func evaluate(_ descriptors: some Collection<ProductDescriptor>) async throws -> Int {
         let now = clock()
+        let inputs = try await inputs(for: descriptors, now: now)
+        let waivers = activeWaivers
         var changed = 0
-        for (descriptor, input) in zip(descriptors, try await inputs(for: descriptors, now: now)) {
+        for (descriptor, input) in zip(descriptors, inputs) {
             // Details (message, evidence) are rendered only for findings whose state changed.
             let id = descriptor.id
-            let findings = policies.evaluate(input, waivers: activeWaivers, details: false).map { FindingRecord($0, product: id, at: now) }
+            let findings = policies.evaluate(input, waivers: waivers, details: false).map { FindingRecord($0, product: id, at: now) }
             changed += try await store.recordFindings(id, findings, at: now)
         }
         return changed
