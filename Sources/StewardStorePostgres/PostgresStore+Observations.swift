@@ -184,7 +184,8 @@ extension PostgresStore {
         // Each product once: a product named twice would join its `latest` rows twice.
         var seen = Set<ProductID>()
         let products = products.filter { seen.insert($0).inserted }
-        let rows = try await self.rows(CurrentLatestOfMany(bindings: [products.map(\.domain.rawValue), products.map(\.name)]))
+        let bindings: [any PostgresThrowingDynamicTypeEncodable & Sendable] = [products.map(\.domain.rawValue), products.map(\.name)]
+        let rows = try await background.run { () async throws(StoreError) in try await self.rows(CurrentLatestOfMany(bindings: bindings)) }
         var latest: [ProductID: [StoredObservation]] = [:]
         for row in rows {
             let o = try Self.stored(row)

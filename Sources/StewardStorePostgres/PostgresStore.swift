@@ -20,6 +20,11 @@ public final class PostgresStore: Store {
     /// derived behind them), so neither waits for the other's locks.
     let groupCommit = GroupCommit(maxWriters: 2)
     let deriver: PendingDeriver
+    /// The background lane: the deriver's derives and the evaluator's reads of many products take
+    /// turns, so that work readers could do without uses one PostgreSQL backend at a time. Each
+    /// takes tens of milliseconds of a core; on a two-core machine the clusters of slow batches
+    /// began where the two overlapped (BENCHMARKS.md, sessions 23 and 24).
+    let background = AsyncGate()
     let leaseDeadlines = LeaseDeadlines()
 
     /// - Parameters:
@@ -101,7 +106,9 @@ public final class PostgresStore: Store {
                 try await self.run(connection, "INSERT INTO schema_migrations (version, applied_at) VALUES (\(version), \(Timestamp.now.microseconds))")
             }
         }
-        deriver.start { () async throws(StoreError) -> Bool in try await self.derivePending() }
+        deriver.start { () async throws(StoreError) -> Bool in
+            try await self.background.run { () async throws(StoreError) in try await self.derivePending() }
+        }
     }
 
     public func ping() async throws(StoreError) {
