@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import StewardCore
 import StewardPolicy
@@ -22,7 +23,10 @@ actor Governance {
     private var stored: [PolicyRecord] = []
     private(set) var policies = PolicySet()
     private var waivers: [WaiverRecord] = []
-    private var dirty = Set<ProductID>()
+    /// Products whose state changed since the last drain. Outside the actor's isolation: ingest
+    /// notes products for every batch, and on the actor each batch's answer waited whenever the
+    /// evaluator was computing there (the policy inputs of up to 200 products at once).
+    private let dirty = Mutex(Set<ProductID>())
     private var warnedNoDirectory = false
 
     init(store: any Store, policyDirectory: String?, logger: Logger, lineage: LineageIndex? = nil,
@@ -255,17 +259,20 @@ actor Governance {
     }
 
     /// Notes products whose state changed; `drain` evaluates them.
-    func changed(_ ids: some Sequence<ProductID>) { dirty.formUnion(ids) }
+    nonisolated func changed(_ ids: some Sequence<ProductID>) { dirty.withLock { $0.formUnion(ids) } }
 
     private func markAll(domain: DomainName?) async throws {
-        dirty.formUnion(try await store.products(domain: domain).map(\.descriptor.id))
+        let ids = try await store.products(domain: domain).map(\.descriptor.id)
+        dirty.withLock { $0.formUnion(ids) }
     }
 
     /// Evaluates the products noted as changed. Products whose evaluation fails (store down)
     /// stay noted and are tried again on the next drain.
     func drain() async {
-        let ids = dirty.sorted()
-        dirty.removeAll()
+        let ids = dirty.withLock { dirty in
+            defer { dirty.removeAll() }
+            return dirty.sorted()
+        }
         for chunk in ids.chunked(Self.evaluationChunk) {
             do {
                 var descriptors: [ProductDescriptor] = []
@@ -274,7 +281,7 @@ actor Governance {
                 }
                 _ = try await evaluate(descriptors)
             } catch {
-                dirty.formUnion(chunk)
+                dirty.withLock { $0.formUnion(chunk) }
                 logger.warning("evaluation failed; will retry", metadata: ["products": "\(chunk.count)", "error": "\(error)"])
             }
         }

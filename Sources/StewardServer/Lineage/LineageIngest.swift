@@ -61,7 +61,7 @@ struct LineageIngest: Sendable {
         // Read back the new edges now: this replica's own writes are visible to its next query.
         try await index.catchUpNow()
         try await record(observations, batchKey: write.events.map(\.hash))
-        await governance.changed(touched)
+        governance.changed(touched)
         return outcome
     }
 

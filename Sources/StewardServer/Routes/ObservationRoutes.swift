@@ -27,7 +27,7 @@ struct ObservationRoutes {
         }
         try caller.requireWrite(batch.domain)
         let result = try await ingestor.ingest(batch, receivedAt: .now)
-        if case .stored = result { await governance.changed(Self.products(of: batch)) }
+        if case .stored = result { governance.changed(Self.products(of: batch)) }
         let answer = switch result {
         case .stored(let n): BatchAccepted(batchId: batch.batchId, stored: n, duplicate: false)
         case .duplicate: BatchAccepted(batchId: batch.batchId, stored: 0, duplicate: true)

@@ -29,7 +29,7 @@ struct ProductRoutes {
         }
         let descriptor = try DescriptorDecoder.decode(body, format: format, expected: id)
         let version = try await ingestor.register(descriptor, at: .now)
-        if version.changed { await governance.changed([id]) }
+        if version.changed { governance.changed([id]) }
         let answer = ProductRegistered(product: id.description, version: version.version,
                                        registeredAt: version.registeredAt, changed: version.changed)
         return try JSONResponse.make(answer, status: version.changed ? .created : .ok)
