@@ -269,10 +269,12 @@ actor Governance {
     /// Evaluates the products noted as changed. Products whose evaluation fails (store down)
     /// stay noted and are tried again on the next drain.
     func drain() async {
+        // Taken whole and sorted outside the lock: ingest takes it on the event loops.
         let ids = dirty.withLock { dirty in
-            defer { dirty.removeAll() }
-            return dirty.sorted()
-        }
+            let taken = dirty
+            dirty = []
+            return taken
+        }.sorted()
         for chunk in ids.chunked(Self.evaluationChunk) {
             do {
                 var descriptors: [ProductDescriptor] = []
