@@ -163,5 +163,21 @@ enum PostgresSchema {
             "CREATE INDEX observations_by_stream_time ON observations ((product_id * 16 + kind), observed_at)",
             "DROP INDEX observations_by_product_kind_time",
         ],
+        [
+            // Autovacuum's ANALYZE of `observations` samples 300 rows per unit of statistics
+            // target: 30,000 pages read at the default of 100, each time a tenth of the table is
+            // new. That is a core for a quarter second when idle, over a second under ingest, and
+            // batches stalled when it ended (BENCHMARKS.md, session 25). Every query reaches
+            // `observations` through an index by id or stream key, so the planner needs no fine
+            // histograms of it; 10 samples 3,000 pages. The index's expression has its own target.
+            """
+            ALTER TABLE observations ALTER COLUMN id SET STATISTICS 10, ALTER COLUMN product_id SET STATISTICS 10,
+                ALTER COLUMN dataset_id SET STATISTICS 10, ALTER COLUMN kind SET STATISTICS 10,
+                ALTER COLUMN subject SET STATISTICS 10, ALTER COLUMN observed_at SET STATISTICS 10,
+                ALTER COLUMN recorded_at SET STATISTICS 10, ALTER COLUMN status SET STATISTICS 10,
+                ALTER COLUMN value SET STATISTICS 10, ALTER COLUMN payload SET STATISTICS 10
+            """,
+            "ALTER INDEX observations_by_stream_time ALTER COLUMN 1 SET STATISTICS 10",
+        ],
     ]
 }
