@@ -165,11 +165,12 @@ enum PostgresSchema {
         ],
         [
             // Autovacuum's ANALYZE of `observations` samples 300 rows per unit of statistics
-            // target: 30,000 pages read at the default of 100, each time a tenth of the table is
-            // new. That is a core for a quarter second when idle, over a second under ingest, and
-            // batches stalled when it ended (BENCHMARKS.md, session 25). Every query reaches
-            // `observations` through an index by id or stream key, so the planner needs no fine
-            // histograms of it; 10 samples 3,000 pages. The index's expression has its own target.
+            // target: 30,000 pages at the default of 100, each time a tenth of the table is new.
+            // That took a core for a quarter to half a second when idle and over a second under
+            // ingest; run by hand during ingest, batches stalled as it ended (BENCHMARKS.md,
+            // session 25). Every query reaches `observations` through an index by id or stream
+            // key, so the planner needs no fine histograms of it: 10 samples 3,000 pages. The
+            // index's expression has a target of its own.
             """
             ALTER TABLE observations ALTER COLUMN id SET STATISTICS 10, ALTER COLUMN product_id SET STATISTICS 10,
                 ALTER COLUMN dataset_id SET STATISTICS 10, ALTER COLUMN kind SET STATISTICS 10,
