@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Lines up a latency run's loads with what the machine probes saw meanwhile.
+
+Reads the CSV of `steward-bench ingest --latency-log FILE` and, when present, the logs of
+scripts/probes/cpu-probe.c (FILE's stem + .cpu) and scripts/probes/fsync-probe.c (+ .fsync),
+started alongside the bench. Per load (requests more than 1.5 s apart start a new one) it prints
+the p50 and p99 of its 100-observation batches, how many took over 25 ms, and:
+- cpu: the median CPU time of the probe's fixed unit of work. It counts the thread's own CPU
+  clock, so waiting for a core is left out; if the host slows the VM down (another guest on the
+  same core, its caches), it rises.
+- steal: ticks the hypervisor reported taking from this VM (/proc/stat) during the load.
+- fsync: p50 / p99 / max of the probe's 8 kB write + fdatasync, which a commit's WAL flush meets.
+With --grid N, it also prints load N's slowest batch per 100 ms, five windows a line.
+
+Usage: scripts/latency-probes.py FILE.csv [--grid N]
+"""
+import argparse
+import csv
+import os
+import statistics
+
+
+def percentile(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(p * len(values)))] if values else 0.0
+
+
+def read_probe(path, fields):
+    if not os.path.exists(path):
+        return []
+    return [tuple(int(x) for x in line.split(",")) for line in open(path) if line.count(",") == fields - 1]
+
+
+parser = argparse.ArgumentParser()
+parser.add_argument("file")
+parser.add_argument("--grid", type=int, help="print this load's slowest batch per 100 ms (0 is the first)")
+args = parser.parse_args()
+
+stem = os.path.splitext(args.file)[0]
+cpu = read_probe(stem + ".cpu", 5)        # ms, cpu ns, wall ns, steal ticks, idle ticks
+fsync = read_probe(stem + ".fsync", 4)    # ms, µs, Dirty kB, Writeback kB
+rows = sorted((int(r["start_ms"]), int(r["observations"]), r["format"], float(r["milliseconds"]))
+              for r in csv.DictReader(open(args.file)))
+
+loads, current = [], []
+for row in rows:
+    if current and row[0] - current[-1][0] > 1500:
+        loads.append(current)
+        current = []
+    current.append(row)
+if current:
+    loads.append(current)
+
+for n, load in enumerate(loads):
+    begin, end = load[0][0], load[-1][0]
+    small = [ms for _, size, _, ms in load if size == 100]
+    kind = "mixed" if any(size != 100 for _, size, _, _ in load) else "all 100"
+    line = (f"load {n} {load[0][2]} {kind}: {len(small)} batches of 100, p50 {percentile(small, 0.5):.2f} "
+            f"p99 {percentile(small, 0.99):.2f} ms, {sum(1 for ms in small if ms > 25)} over 25 ms")
+    during = [c for c in cpu if begin <= c[0] <= end]
+    if during:
+        line += (f" | cpu {statistics.median(c[1] for c in during) / 1000:.0f} µs,"
+                 f" steal {during[-1][3] - during[0][3]} ticks")
+    syncs = [f[1] / 1000 for f in fsync if begin <= f[0] <= end]
+    if syncs:
+        line += f" | fsync {percentile(syncs, 0.5):.2f} / {percentile(syncs, 0.99):.2f} / {max(syncs):.1f} ms"
+    print(line)
+
+if args.grid is not None:
+    load = loads[args.grid]
+    windows = {}
+    for start, size, _, ms in load:
+        if size == 100:
+            key = (start - load[0][0]) // 100
+            windows[key] = max(windows.get(key, 0.0), ms)
+    last = max(windows) + 1
+    for first in range(0, last, 5):
+        print(f"{first / 10:5.1f} s " + " ".join(f"{windows.get(k, 0.0):6.1f}" for k in range(first, min(last, first + 5))))
