@@ -2,8 +2,9 @@
 """Lines up a latency run's loads with what the machine probes saw meanwhile.
 
 Reads the CSV of `steward-bench ingest --latency-log FILE` and, when present, the logs of
-scripts/probes/cpu-probe.c (FILE's stem + .cpu) and scripts/probes/fsync-probe.c (+ .fsync),
-started alongside the bench. Per load (requests more than 1.5 s apart start a new one) it prints
+scripts/probes/cpu-probe.c (FILE's stem + .cpu), scripts/probes/fsync-probe.c (+ .fsync),
+scripts/probes/proc-cpu.py (+ .procs) and scripts/probes/pg-activity.sql (+ .act), started
+alongside the bench. Per load (requests more than 1.5 s apart start a new one) it prints
 the p50 and p99 of its 100-observation batches, how many took over 25 ms, and:
 - cpu: the median CPU time of the probe's fixed unit of work. It counts the thread's own CPU
   clock, so waiting for a core is left out; if the host slows the VM down (another guest on the
@@ -11,9 +12,12 @@ the p50 and p99 of its 100-observation batches, how many took over 25 ms, and:
 - steal: ticks the hypervisor reported taking from this VM (/proc/stat) during the load.
 - fsync: p50 / max of the probe's 8 kB write + fdatasync, which a commit's WAL flush meets (at
   10 a second, a load holds about 80, too few for a p99 apart from the max).
-With --grid N, it also prints load N's slowest batch per 100 ms, five windows a line.
+- cores: the cores PostgreSQL and the server used during the load.
+With --grid N, it also prints load N's slowest batch per 100 ms, five windows a line. With
+--stall N, what PostgreSQL's busy backends were doing (pg-activity.sql's samples) from shortly
+before load N's slowest batch began until it was answered.
 
-Usage: scripts/latency-probes.py FILE.csv [--grid N]
+Usage: scripts/latency-probes.py FILE.csv [--grid N] [--stall N]
 """
 import argparse
 import csv
@@ -35,11 +39,13 @@ def read_probe(path, fields):
 parser = argparse.ArgumentParser()
 parser.add_argument("file")
 parser.add_argument("--grid", type=int, help="print this load's slowest batch per 100 ms (0 is the first)")
+parser.add_argument("--stall", type=int, help="print PostgreSQL's activity around this load's slowest batch")
 args = parser.parse_args()
 
 stem = os.path.splitext(args.file)[0]
 cpu = read_probe(stem + ".cpu", 5)        # ms, cpu ns, wall ns, steal ticks, idle ticks
 fsync = read_probe(stem + ".fsync", 4)    # ms, µs, Dirty kB, Writeback kB
+procs = [tuple(int(x) for x in line.split()) for line in open(stem + ".procs")] if os.path.exists(stem + ".procs") else []
 rows = sorted((int(r["start_ms"]), int(r["observations"]), r["format"], float(r["milliseconds"]))
               for r in csv.DictReader(open(args.file)))
 
@@ -65,6 +71,11 @@ for n, load in enumerate(loads):
     syncs = [f[1] / 1000 for f in fsync if begin <= f[0] <= end]
     if syncs:
         line += f" | fsync {percentile(syncs, 0.5):.2f} / {max(syncs):.1f} ms"
+    used = [p for p in procs if begin < p[0] <= end]  # ticks of 1/100 s per 200 ms
+    if len(used) > 1:
+        seconds = (used[-1][0] - used[0][0]) / 1000
+        line += (f" | cores: postgres {sum(p[1] for p in used[1:]) / 100 / seconds:.2f},"
+                 f" server {sum(p[2] for p in used[1:]) / 100 / seconds:.2f}")
     print(line)
 
 if args.grid is not None:
@@ -77,3 +88,18 @@ if args.grid is not None:
     last = max(windows) + 1
     for first in range(0, last, 5):
         print(f"{first / 10:5.1f} s " + " ".join(f"{windows.get(k, 0.0):6.1f}" for k in range(first, min(last, first + 5))))
+
+if args.stall is not None:
+    load = loads[args.stall]
+    small = [(start, ms) for start, size, _, ms in load if size == 100]
+    worst = max(small, key=lambda r: r[1])
+    # The stall began with the first slow batch shortly before the slowest one.
+    began = min((start for start, ms in small if worst[0] - 300 <= start <= worst[0] and ms > 25), default=worst[0])
+    print(f"load {args.stall}: slowest {worst[1]:.1f} ms at {(worst[0] - load[0][0]) / 1000:.2f} s,"
+          f" slow batches since {(began - load[0][0]) / 1000:.2f} s")
+    print("      s    pid backend        state    wait                           ms statement")
+    for line in open(stem + ".act") if os.path.exists(stem + ".act") else []:
+        f = line.rstrip("\n").split("|")
+        if len(f) == 8 and f[0].isdigit() and began - 200 <= int(f[0]) <= worst[0] + worst[1]:
+            print(f"{(int(f[0]) - load[0][0]) / 1000:7.3f} {f[1]:>6} {f[2][:14]:14} {f[3][:8]:8}"
+                  f" {(f[4] + ' ' + f[5])[:28]:28} {f[6]:>4} {f[7]}")
