@@ -30,12 +30,10 @@ public final class PostgresStore: Store {
     /// - Parameters:
     ///   - url: `postgres://user:password@host:port/database[?sslmode=disable]`.
     ///   - deriveDelay: how long after a group the deriver moves pending groups into `latest`
-    ///     and `agents` (the window of groups one derive covers; tests stretch it). Each derive
-    ///     upserts nearly every busy key, so a short window costs PostgreSQL CPU at any rate
-    ///     (50 ms: a derive running a quarter of the time); a long one makes each derive, and
-    ///     every reader's merge of what is pending, bigger (500 ms: more slow batches). 150 ms
-    ///     halved the deriver's share at half rate (BENCHMARKS.md, session 27).
-    public init(url: String, logger: Logger = Logger(label: "steward.postgres"), deriveDelay: Duration = .milliseconds(150)) throws(StoreError) {
+    ///     and `agents` (the window of groups one derive covers; tests stretch it). Longer
+    ///     windows cost PostgreSQL less CPU (each derive upserts nearly every busy key), but 150
+    ///     and 500 ms did not make fewer slow batches (BENCHMARKS.md, session 27).
+    public init(url: String, logger: Logger = Logger(label: "steward.postgres"), deriveDelay: Duration = .milliseconds(50)) throws(StoreError) {
         var config = try Self.configuration(url: url)
         config.options.connectTimeout = .seconds(3)
         // The pool arms timers every time a connection goes back to it: a keep-alive ping timer,
