@@ -30,10 +30,12 @@ def percentile(values, p):
     return values[min(len(values) - 1, int(p * len(values)))] if values else 0.0
 
 
-def read_probe(path, fields):
+def read_probe(path, fields, separator=","):
+    """A probe's log as tuples of integers, leaving out partial lines (the probe was killed)."""
     if not os.path.exists(path):
         return []
-    return [tuple(int(x) for x in line.split(",")) for line in open(path) if line.count(",") == fields - 1]
+    lines = (line.split(separator) for line in open(path))
+    return [tuple(int(x) for x in f) for f in lines if len(f) == fields and all(x.strip() for x in f)]
 
 
 parser = argparse.ArgumentParser()
@@ -45,7 +47,7 @@ args = parser.parse_args()
 stem = os.path.splitext(args.file)[0]
 cpu = read_probe(stem + ".cpu", 5)        # ms, cpu ns, wall ns, steal ticks, idle ticks
 fsync = read_probe(stem + ".fsync", 4)    # ms, µs, Dirty kB, Writeback kB
-procs = [tuple(int(x) for x in line.split()) for line in open(stem + ".procs")] if os.path.exists(stem + ".procs") else []
+procs = read_probe(stem + ".procs", 3, " ")  # ms, PostgreSQL ticks, server ticks (1/100 s each)
 rows = sorted((int(r["start_ms"]), int(r["observations"]), r["format"], float(r["milliseconds"]))
               for r in csv.DictReader(open(args.file)))
 
@@ -71,7 +73,7 @@ for n, load in enumerate(loads):
     syncs = [f[1] / 1000 for f in fsync if begin <= f[0] <= end]
     if syncs:
         line += f" | fsync {percentile(syncs, 0.5):.2f} / {max(syncs):.1f} ms"
-    used = [p for p in procs if begin < p[0] <= end]  # ticks of 1/100 s per 200 ms
+    used = [p for p in procs if begin < p[0] <= end]
     if len(used) > 1:
         seconds = (used[-1][0] - used[0][0]) / 1000
         line += (f" | cores: postgres {sum(p[1] for p in used[1:]) / 100 / seconds:.2f},"
@@ -98,8 +100,8 @@ if args.stall is not None:
     print(f"load {args.stall}: slowest {worst[1]:.1f} ms at {(worst[0] - load[0][0]) / 1000:.2f} s,"
           f" slow batches since {(began - load[0][0]) / 1000:.2f} s")
     print("      s    pid backend        state    wait                           ms statement")
-    for line in open(stem + ".act") if os.path.exists(stem + ".act") else []:
-        f = line.rstrip("\n").split("|")
+    activity = [line.rstrip("\n").split("|") for line in open(stem + ".act")] if os.path.exists(stem + ".act") else []
+    for f in activity:
         if len(f) == 8 and f[0].isdigit() and began - 200 <= int(f[0]) <= worst[0] + worst[1]:
             print(f"{(int(f[0]) - load[0][0]) / 1000:7.3f} {f[1]:>6} {f[2][:14]:14} {f[3][:8]:8}"
                   f" {(f[4] + ' ' + f[5])[:28]:28} {f[6]:>4} {f[7]}")
