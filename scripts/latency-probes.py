@@ -15,9 +15,12 @@ the p50 and p99 of its 100-observation batches, how many took over 25 ms, and:
 - cores: the cores PostgreSQL and the server used during the load.
 With --grid N, it also prints load N's slowest batch per 100 ms, five windows a line. With
 --stall N, what PostgreSQL's busy backends were doing (pg-activity.sql's samples) from shortly
-before load N's slowest batch began until it was answered.
+before load N's slowest batch began until it was answered. With --clusters N, load N's clusters
+of batches over 35 ms (a batch less than 150 ms after the last one joins its cluster): when each
+began, its size, its worst and the time since the previous one began, to tell a periodic cause
+(a timer, the kernel's writeback) from isolated stalls.
 
-Usage: scripts/latency-probes.py FILE.csv [--grid N] [--stall N]
+Usage: scripts/latency-probes.py FILE.csv [--grid N] [--stall N] [--clusters N]
 """
 import argparse
 import csv
@@ -42,6 +45,7 @@ parser = argparse.ArgumentParser()
 parser.add_argument("file")
 parser.add_argument("--grid", type=int, help="print this load's slowest batch per 100 ms (0 is the first)")
 parser.add_argument("--stall", type=int, help="print PostgreSQL's activity around this load's slowest batch")
+parser.add_argument("--clusters", type=int, help="print this load's clusters of batches over 35 ms")
 args = parser.parse_args()
 
 stem = os.path.splitext(args.file)[0]
@@ -90,6 +94,22 @@ if args.grid is not None:
     last = max(windows) + 1
     for first in range(0, last, 5):
         print(f"{first / 10:5.1f} s " + " ".join(f"{windows.get(k, 0.0):6.1f}" for k in range(first, min(last, first + 5))))
+
+if args.clusters is not None:
+    load = loads[args.clusters]
+    clusters = []
+    for start, size, _, ms in load:
+        if size == 100 and ms > 35:
+            if clusters and start - clusters[-1][-1][0] < 150:
+                clusters[-1].append((start, ms))
+            else:
+                clusters.append([(start, ms)])
+    previous = None
+    for c in clusters:
+        began = c[0][0]
+        gap = f", {(began - previous) / 1000:.2f} s after the previous" if previous is not None else ""
+        print(f"{(began - load[0][0]) / 1000:6.2f} s: {len(c)} batches over 35 ms, worst {max(ms for _, ms in c):.1f} ms{gap}")
+        previous = began
 
 if args.stall is not None:
     load = loads[args.stall]
