@@ -2,6 +2,7 @@ import Foundation
 import HummingbirdTesting
 import StewardAPI
 import StewardCore
+import StewardStoreSQLite
 import Testing
 @testable import StewardServer
 
@@ -107,6 +108,24 @@ import Testing
             let auth = Authenticator(store: app.store)
             #expect(try await auth.authenticate(issued.secret) == nil)
         }
+    }
+
+    /// A first start creates one admin token and writes it for its owner alone (mode 0600, not the
+    /// umask's 0644); a later start finds it and creates nothing.
+    @Test func firstStartWritesTheAdminTokenReadableOnlyByItsOwner() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("steward-bootstrap-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try await SQLiteStore.open(directory: dir)
+        try await store.migrate()
+        let first = try #require(try await Tokens.bootstrapAdmin(store: store, dataDirectory: dir))
+        let mode = try FileManager.default.attributesOfItem(atPath: first.path)[.posixPermissions] as? Int
+        #expect(mode.map { $0 & 0o777 } == 0o600)
+        #expect(try String(contentsOfFile: first.path, encoding: .utf8) == first.secret + "\n")
+        #expect(try await Authenticator(store: store).authenticate(first.secret)?.role == .admin)
+
+        #expect(try await Tokens.bootstrapAdmin(store: store, dataDirectory: dir) == nil)
+        #expect(try await store.tokens().filter { $0.role == .admin }.count == 1)
+        await store.close()
     }
 
     @Test func errorsNeverEchoTheToken() async throws {
