@@ -64,9 +64,15 @@ for row in rows:
 if current:
     loads.append(current)
 
+
+def batches_of_100(load):
+    """(start ms, ms taken) of the load's 100-observation batches."""
+    return [(start, ms) for start, size, _, ms in load if size == 100]
+
+
 for n, load in enumerate(loads):
     begin, end = load[0][0], load[-1][0]
-    small = [ms for _, size, _, ms in load if size == 100]
+    small = [ms for _, ms in batches_of_100(load)]
     kind = "mixed" if any(size != 100 for _, size, _, _ in load) else "all 100"
     line = (f"load {n} {load[0][2]} {kind}: {len(small)} batches of 100, p50 {percentile(small, 0.5):.2f} "
             f"p99 {percentile(small, 0.99):.2f} ms, {sum(1 for ms in small if ms > 25)} over 25 ms")
@@ -87,10 +93,9 @@ for n, load in enumerate(loads):
 if args.grid is not None:
     load = loads[args.grid]
     windows = {}
-    for start, size, _, ms in load:
-        if size == 100:
-            key = (start - load[0][0]) // 100
-            windows[key] = max(windows.get(key, 0.0), ms)
+    for start, ms in batches_of_100(load):
+        key = (start - load[0][0]) // 100
+        windows[key] = max(windows.get(key, 0.0), ms)
     last = max(windows) + 1
     for first in range(0, last, 5):
         print(f"{first / 10:5.1f} s " + " ".join(f"{windows.get(k, 0.0):6.1f}" for k in range(first, min(last, first + 5))))
@@ -98,12 +103,13 @@ if args.grid is not None:
 if args.clusters is not None:
     load = loads[args.clusters]
     clusters = []
-    for start, size, _, ms in load:
-        if size == 100 and ms > 35:
-            if clusters and start - clusters[-1][-1][0] < 150:
-                clusters[-1].append((start, ms))
-            else:
-                clusters.append([(start, ms)])
+    for start, ms in batches_of_100(load):
+        if ms <= 35:
+            continue
+        if clusters and start - clusters[-1][-1][0] < 150:
+            clusters[-1].append((start, ms))
+        else:
+            clusters.append([(start, ms)])
     previous = None
     for c in clusters:
         began = c[0][0]
@@ -113,7 +119,7 @@ if args.clusters is not None:
 
 if args.stall is not None:
     load = loads[args.stall]
-    small = [(start, ms) for start, size, _, ms in load if size == 100]
+    small = batches_of_100(load)
     worst = max(small, key=lambda r: r[1])
     # The stall began with the first slow batch shortly before the slowest one.
     began = min((start for start, ms in small if worst[0] - 300 <= start <= worst[0] and ms > 25), default=worst[0])
