@@ -13,6 +13,9 @@ the p50 and p99 of its 100-observation batches, how many took over 25 ms, and:
 - fsync: p50 / max of the probe's 8 kB write + fdatasync, which a commit's WAL flush meets (at
   10 a second, a load holds about 80, too few for a p99 apart from the max).
 - cores: the cores PostgreSQL and the server used during the load.
+- new WAL files (with --pg-wal DIR, the cluster's pg_wal): when each WAL segment file created
+  during the load was born. PostgreSQL zero-fills and flushes a new 16 MB segment while commits
+  wait; recycled segments keep their old birth time (BENCHMARKS.md, session 29).
 With --grid N, it also prints load N's slowest batch per 100 ms, five windows a line. With
 --stall N, what PostgreSQL's busy backends were doing (pg-activity.sql's samples) from shortly
 before load N's slowest batch began until it was answered. With --clusters N, load N's clusters
@@ -20,12 +23,14 @@ of batches over 35 ms (a batch less than 150 ms after the last one joins its clu
 began, its size, its worst and the time since the previous one began, to tell a periodic cause
 (a timer, the kernel's writeback) from isolated stalls.
 
-Usage: scripts/latency-probes.py FILE.csv [--grid N] [--stall N] [--clusters N]
+Usage: scripts/latency-probes.py FILE.csv [--grid N] [--stall N] [--clusters N] [--pg-wal DIR]
 """
 import argparse
 import csv
 import os
 import statistics
+import subprocess
+from datetime import datetime
 
 
 def percentile(values, p):
@@ -46,6 +51,7 @@ parser.add_argument("file")
 parser.add_argument("--grid", type=int, help="print this load's slowest batch per 100 ms (0 is the first)")
 parser.add_argument("--stall", type=int, help="print PostgreSQL's activity around this load's slowest batch")
 parser.add_argument("--clusters", type=int, help="print this load's clusters of batches over 35 ms")
+parser.add_argument("--pg-wal", help="a PostgreSQL cluster's pg_wal: print the WAL files created during each load")
 args = parser.parse_args()
 
 stem = os.path.splitext(args.file)[0]
@@ -55,6 +61,19 @@ procs = read_probe(stem + ".procs", 3, " ")  # ms, PostgreSQL ticks, server tick
 rows = sorted((int(r["start_ms"]), int(r["observations"]), r["format"], float(r["milliseconds"]))
               for r in csv.DictReader(open(args.file)))
 
+
+def wal_births(directory):
+    """Birth times (ms since 1970) of the WAL segment files in `directory` (stat's %w: ns precision)."""
+    names = [os.path.join(directory, f) for f in os.listdir(directory) if len(f) == 24 and f.isalnum()]
+    out = subprocess.run(["stat", "-c", "%w", *names], capture_output=True, text=True, check=True).stdout
+    births = []
+    for line in out.splitlines():
+        day, time, zone = line.split()
+        births.append(datetime.fromisoformat(f"{day}T{time[:15]}{zone[:3]}:{zone[3:]}").timestamp() * 1000)
+    return births
+
+
+births = wal_births(args.pg_wal) if args.pg_wal else []
 loads, current = [], []
 for row in rows:
     if current and row[0] - current[-1][0] > 1500:
@@ -88,6 +107,9 @@ for n, load in enumerate(loads):
         seconds = (used[-1][0] - used[0][0]) / 1000
         line += (f" | cores: postgres {sum(p[1] for p in used[1:]) / 100 / seconds:.2f},"
                  f" server {sum(p[2] for p in used[1:]) / 100 / seconds:.2f}")
+    if args.pg_wal:
+        new = sorted((b - begin) / 1000 for b in births if begin <= b <= end)
+        line += f" | new WAL files: {len(new)}" + (" at " + " ".join(f"{t:.2f}" for t in new) + " s" if new else "")
     print(line)
 
 if args.grid is not None:
