@@ -78,13 +78,19 @@ final class ServerProcess: @unchecked Sendable {
     let port: Int
     let baseURL: String
 
-    init(arguments: [String]) throws {
+    /// - Parameter logPath: where the server's log goes (from level notice up); none by default.
+    init(arguments: [String], logPath: String? = nil) throws {
         port = try TestEnvironment.freePort()
         baseURL = "http://127.0.0.1:\(port)"
         process.executableURL = URL(fileURLWithPath: try #require(TestEnvironment.stewardBinary))
-        process.arguments = ["serve", "--port", String(port), "--log-level", "warning"] + arguments
+        process.arguments = ["serve", "--port", String(port), "--log-level", logPath == nil ? "warning" : "notice"] + arguments
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        if let logPath {
+            try #require(FileManager.default.createFile(atPath: logPath, contents: nil), "cannot create \(logPath)")
+            process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
     }
 
@@ -147,6 +153,14 @@ final class PostgresCluster: @unchecked Sendable {
     }
 
     func stop() throws { try pg("pg_ctl", ["-D", directory + "/data", "-m", "fast", "-w", "stop"]) }
+
+    /// Sets server settings (ALTER SYSTEM) and reloads them.
+    func set(_ settings: KeyValuePairs<String, String>) throws {
+        for (name, value) in settings {
+            try pg("psql", ["-h", directory, "-p", String(port), "-U", "postgres", "-c", "ALTER SYSTEM SET \(name) = '\(value)'", "postgres"])
+        }
+        try pg("pg_ctl", ["-D", directory + "/data", "reload"])
+    }
 
     func destroy() {
         try? pg("pg_ctl", ["-D", directory + "/data", "-m", "immediate", "stop"])
