@@ -58,6 +58,8 @@ public enum StewardApp {
         var logger = Logger(label: "steward")
         logger.logLevel = configuration.logLevel
         let store = try await openStore(postgresURL: configuration.postgresURL, dataDirectory: configuration.dataDirectory, logger: logger)
+        // Only the server: the CLI's commands open the same store and have nothing to advise on.
+        if let postgres = store as? PostgresStore { await postgres.adviseOnIngestSettings() }
         do {
             try await serve(configuration, store: store, logger: logger)
         } catch {

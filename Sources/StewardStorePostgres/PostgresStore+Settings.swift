@@ -6,7 +6,7 @@ import StewardStore
 /// heavy ingest (README, "On PostgreSQL under heavy ingest"; BENCHMARKS.md, sessions 13 and 29).
 /// Operators rarely read benchmark notes, so the server says at start-up what to change.
 struct IngestSettings: Equatable, Sendable {
-    /// In bytes, as `pg_settings` gives them times their unit.
+    /// In bytes.
     var minWALSize: Int64
     var maxWALSize: Int64
     var backendFlushAfter: Int64
@@ -37,27 +37,21 @@ struct IngestSettings: Equatable, Sendable {
 }
 
 extension PostgresStore {
-    /// The settings as the server sees them (any role may read `pg_settings`).
+    /// The settings as the server sees them, in bytes as PostgreSQL itself converts them (any
+    /// role may read them).
     func ingestSettings() async throws(StoreError) -> IngestSettings {
         let rows = try await rows("""
-            SELECT name, setting::bigint * CASE unit WHEN 'GB' THEN 1073741824 WHEN 'MB' THEN 1048576 WHEN '8kB' THEN 8192
-                                                      WHEN 'kB' THEN 1024 ELSE 1 END
-            FROM pg_settings WHERE name IN ('min_wal_size', 'max_wal_size', 'backend_flush_after')
+            SELECT pg_size_bytes(current_setting('min_wal_size')), pg_size_bytes(current_setting('max_wal_size')),
+                   pg_size_bytes(current_setting('backend_flush_after'))
             """)
-        var values: [String: Int64] = [:]
-        for row in rows {
-            let (name, bytes) = try Self.decode(row, (String, Int64).self)
-            values[name] = bytes
-        }
-        guard let min = values["min_wal_size"], let max = values["max_wal_size"], let flush = values["backend_flush_after"] else {
-            throw .failed("PostgreSQL did not report its WAL and flush settings")
-        }
+        guard let row = rows.first else { throw .failed("PostgreSQL did not report its WAL and flush settings") }
+        let (min, max, flush) = try Self.decode(row, (Int64, Int64, Int64).self)
         return IngestSettings(minWALSize: min, maxWALSize: max, backendFlushAfter: flush)
     }
 
-    /// Logs what to change, once at start-up. Advice only: a failure to read the settings is no
-    /// reason not to start.
-    func adviseOnIngestSettings() async {
+    /// Logs what to change (`steward serve` calls it once at start-up). Advice only: a failure to
+    /// read the settings is no reason not to start.
+    public func adviseOnIngestSettings() async {
         do {
             if let advice = try await ingestSettings().advice { logger.notice("\(advice)") }
         } catch {

@@ -108,7 +108,6 @@ public final class PostgresStore: Store {
                 try await self.run(connection, "INSERT INTO schema_migrations (version, applied_at) VALUES (\(version), \(Timestamp.now.microseconds))")
             }
         }
-        await adviseOnIngestSettings()
         deriver.start { () async throws(StoreError) -> Bool in
             try await self.background.run { () async throws(StoreError) in try await self.derivePending() }
         }

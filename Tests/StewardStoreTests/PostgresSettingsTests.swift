@@ -1,8 +1,8 @@
-import StewardStore
 @testable import StewardStorePostgres
 import Testing
 
-/// The start-up advice on PostgreSQL's WAL and flush settings (PostgresStore+Settings.swift).
+/// The start-up advice on PostgreSQL's WAL and flush settings (PostgresStore+Settings.swift);
+/// PostgresAdviceTests reads them from a real server through `steward serve`.
 @Suite struct IngestSettingsAdviceTests {
     static let mb: Int64 = 1 << 20
 
@@ -31,24 +31,5 @@ import Testing
         #expect(IngestSettings.size(1536 * Self.mb) == "1536MB")
         #expect(IngestSettings.size(256 << 10) == "256kB")
         #expect(IngestSettings.size(100) == "100B")
-    }
-}
-
-@Suite(.enabled(if: Backend.postgresURL != nil, "needs PostgreSQL (STEWARD_TEST_POSTGRES_URL, set by scripts/test.sh)"))
-struct PostgresIngestSettingsTests {
-    /// The store's reading of `pg_settings` (a setting times its unit) agrees with PostgreSQL's
-    /// own conversion of the settings' text (`pg_size_bytes`), whatever the test server's values.
-    @Test func settingsAreReadInBytes() async throws {
-        try await Backend.withPostgresStore(deriveDelay: .seconds(86_400)) { store in
-            let settings = try await store.ingestSettings()
-            let rows = try await store.rows("""
-                SELECT pg_size_bytes(current_setting('min_wal_size')), pg_size_bytes(current_setting('max_wal_size')),
-                       pg_size_bytes(current_setting('backend_flush_after'))
-                """)
-            let row = try #require(rows.first)
-            let (min, max, flush) = try PostgresStore.decode(row, (Int64, Int64, Int64).self)
-            #expect(settings == IngestSettings(minWALSize: min, maxWALSize: max, backendFlushAfter: flush))
-            #expect(settings.minWALSize > 0 && settings.maxWALSize > 0)
-        }
     }
 }
