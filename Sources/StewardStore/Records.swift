@@ -135,7 +135,13 @@ public struct HistoryCursor: Sendable, Equatable {
 public struct HistoryPage: Sendable {
     public var items: [StoredObservation]
     public var next: HistoryCursor?
-    public init(items: [StoredObservation], next: HistoryCursor?) { self.items = items; self.next = next }
+
+    /// A page from up to `limit + 1` rows, newest first, as both stores query them: a row past
+    /// the limit only says that there is a next page, which starts after the page's last item.
+    public init(rows: [StoredObservation], limit: Int) {
+        items = Array(rows.prefix(limit))
+        next = rows.count > limit ? items.last.map { HistoryCursor(observedAt: $0.observedAt.microseconds, id: $0.id) } : nil
+    }
 }
 
 public struct AgentRecord: Sendable, Equatable {

@@ -267,13 +267,7 @@ extension PostgresStore {
             WHERE p.domain = \(q.product.domain.rawValue) AND p.name = \(q.product.name)
             ORDER BY o.observed_at DESC, o.id DESC LIMIT \(q.limit + 1)
             """)
-        var items = try rows.map { row throws(StoreError) in try Self.stored(row) }
-        var next: HistoryCursor?
-        if items.count > q.limit {
-            items.removeLast()
-            next = items.last.map { HistoryCursor(observedAt: $0.observedAt.microseconds, id: $0.id) }
-        }
-        return HistoryPage(items: items, next: next)
+        return HistoryPage(rows: try rows.map { row throws(StoreError) in try Self.stored(row) }, limit: q.limit)
     }
 
     /// Each agent's last sighting: `agents` merged with pending groups (the newest sighting and

@@ -106,13 +106,7 @@ extension SQLiteStore {
         for kind in kinds { binds += [.integer(kind.code)] + indexed.binds + [.integer(q.limit + 1)] }
         if let kind = q.kind { binds.append(.integer(kind.code)) }
         binds += tail.binds + [.integer(q.limit + 1)]
-        var items = try await query(reader, sql, binds).map { stored($0) }
-        var next: HistoryCursor?
-        if items.count > q.limit {
-            items.removeLast()
-            next = items.last.map { HistoryCursor(observedAt: $0.observedAt.microseconds, id: $0.id) }
-        }
-        return HistoryPage(items: items, next: next)
+        return HistoryPage(rows: try await query(reader, sql, binds).map { stored($0) }, limit: q.limit)
     }
 
     public func agents(domain: DomainName?) async throws(StoreError) -> [AgentRecord] {
