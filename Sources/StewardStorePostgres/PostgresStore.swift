@@ -31,8 +31,9 @@ public final class PostgresStore: Store {
     ///   - url: `postgres://user:password@host:port/database[?sslmode=disable]`.
     ///   - deriveDelay: how long after a group the deriver moves pending groups into `latest`
     ///     and `agents` (the window of groups one derive covers; tests stretch it). Longer
-    ///     windows cost PostgreSQL less CPU (each derive upserts nearly every busy key), but 150
-    ///     and 500 ms did not make fewer slow batches (BENCHMARKS.md, session 27).
+    ///     windows cost PostgreSQL less CPU (each derive upserts nearly every busy key) but make
+    ///     each derive a larger burst: 150, 200 and 500 ms made more slow batches, and so did 20
+    ///     ms (BENCHMARKS.md, sessions 27 and 30).
     public init(url: String, logger: Logger = Logger(label: "steward.postgres"), deriveDelay: Duration = .milliseconds(50)) throws(StoreError) {
         var config = try Self.configuration(url: url)
         config.options.connectTimeout = .seconds(3)
