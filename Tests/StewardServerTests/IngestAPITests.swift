@@ -113,7 +113,7 @@ import Testing
     /// A first start creates one admin token and writes it for its owner alone (mode 0600, not the
     /// umask's 0644); a later start finds it and creates nothing.
     @Test func firstStartWritesTheAdminTokenReadableOnlyByItsOwner() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("steward-bootstrap-\(UUID().uuidString)").path
+        let dir = try TestEnvironment.temporaryDirectory("steward-bootstrap")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let store = try await SQLiteStore.open(directory: dir)
         try await store.migrate()

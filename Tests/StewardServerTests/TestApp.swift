@@ -27,7 +27,7 @@ struct TestApp: Sendable {
 
     static func withApp(_ configure: (inout ServerConfiguration) -> Void = { _ in },
                         _ body: @escaping @Sendable (TestApp, any TestClientProtocol) async throws -> Void) async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("steward-server-\(UUID().uuidString)").path
+        let dir = try TestEnvironment.temporaryDirectory("steward-server")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let store = try await SQLiteStore.open(directory: dir)
         try await store.migrate()
