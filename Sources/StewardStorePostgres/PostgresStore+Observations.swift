@@ -72,6 +72,9 @@ extension PostgresStore {
 
     /// A group's batches ($1–$7, one element per batch) and observations ($8–$16, one per row),
     /// prepared: one plan for every group. Answers the ordinals of the batches stored.
+    /// The observations' arrays are unnested in the select list (side by side, as a multi-array
+    /// UNNEST would), which streams the rows: UNNEST in FROM first copied them all into a
+    /// tuplestore, and this costs PostgreSQL 8–15% less CPU per row (BENCHMARKS.md, session 31).
     struct GroupInsert: PreparedQuery {
         static let sql = """
             WITH b AS (
@@ -85,8 +88,9 @@ extension PostgresStore {
             ins AS (
                 INSERT INTO observations (product_id, dataset_id, kind, subject, observed_at, recorded_at, status, value, payload)
                 SELECT p, d, k, s, o, stored.received_at, NULLIF(st, ''), NULLIF(v, 'NaN'::float8), pl
-                FROM UNNEST($8::bigint[], $9::bigint[], $10::smallint[], $11::text[], $12::bigint[],
-                            $13::text[], $14::float8[], $15::text[], $16::bigint[]) AS u(p, d, k, s, o, st, v, pl, n)
+                FROM (SELECT unnest($8::bigint[]) AS p, unnest($9::bigint[]) AS d, unnest($10::smallint[]) AS k,
+                             unnest($11::text[]) AS s, unnest($12::bigint[]) AS o, unnest($13::text[]) AS st,
+                             unnest($14::float8[]) AS v, unnest($15::text[]) AS pl, unnest($16::bigint[]) AS n) u
                 JOIN stored USING (n)
                 RETURNING id),
             pending AS (

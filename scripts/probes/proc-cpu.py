@@ -31,12 +31,17 @@ def sample():
     return ticks
 
 
-previous = sample()
-while True:
-    time.sleep(0.2)
-    current = sample()
-    used = {"postgres": 0, "server": 0}
-    for pid, (who, t) in current.items():
-        used[who] += t - previous[pid][1] if pid in previous else t
-    print(int(time.time() * 1000), used["postgres"], used["server"], flush=True)
-    previous = current
+def main():
+    previous = sample()
+    while True:
+        time.sleep(0.2)
+        current = sample()
+        used = {"postgres": 0, "server": 0}
+        for pid, (who, t) in current.items():
+            used[who] += t - previous[pid][1] if pid in previous else t
+        print(int(time.time() * 1000), used["postgres"], used["server"], flush=True)
+        previous = current
+
+
+if __name__ == "__main__":  # pg-insert-cost.py imports `sample`
+    main()
