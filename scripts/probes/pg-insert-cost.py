@@ -49,8 +49,8 @@ def derive_sql():
 
 
 def cpu(backend):
-    """Seconds of CPU of this session's backend, and of PostgreSQL's other processes (autovacuum,
-    WAL writer, checkpointer...)."""
+    """Seconds of CPU of this session's backend, and of PostgreSQL's other processes (WAL writer,
+    checkpointer, autovacuum: a rough figure, as a process that ends meanwhile takes its time along)."""
     own = others = 0
     for pid, (who, ticks) in proc_cpu.sample().items():
         if who != "postgres":
@@ -97,7 +97,7 @@ def main():
     ap.add_argument("--statements", type=int, default=1000)
     ap.add_argument("--sql", help="a file holding another statement to measure instead")
     ap.add_argument("--derive", action="store_true", help="then derive what is pending, measured apart")
-    ap.add_argument("--label", default="")
+    ap.add_argument("--label", default="", help="printed first, to tell alternated runs apart")
     a = ap.parse_args()
     sql = open(a.sql).read() if a.sql else swift_sql("PostgresStore+Observations.swift", "struct GroupInsert")
     with psycopg.connect(a.url, autocommit=True) as conn:
