@@ -19,8 +19,7 @@ import Testing
         String(format: "2026-11-21T%02d:%02d:%02dZ", n / 60 % 24, n % 60, i % 60)
     }
 
-    @Test(.enabled(if: TestEnvironment.stewardBinary != nil, "needs the steward binary (STEWARD_BIN, set by scripts/test.sh)"),
-          arguments: Backend.allCases)
+    @Test(TestEnvironment.needsSteward, arguments: Backend.allCases)
     func everyAcknowledgedBatchSurvivesKill9(_ backend: Backend) async throws {
         let data = try TestEnvironment.temporaryDirectory("steward-kill")
         defer { try? FileManager.default.removeItem(atPath: data) }
@@ -69,8 +68,7 @@ import Testing
         for (n, count) in found { #expect(count == size, "batch \(n) is partial: \(count) of \(size)") }
     }
 
-    @Test(.enabled(if: TestEnvironment.stewardBinary != nil && TestEnvironment.postgresBin != nil,
-                   "needs the steward binary and PostgreSQL (STEWARD_BIN, STEWARD_PG_BIN, set by scripts/test.sh)"))
+    @Test(TestEnvironment.needsStewardAndPostgres)
     func postgresOutageAnswers503AndRecoversByItself() async throws {
         let cluster = try PostgresCluster()
         defer { cluster.destroy() }
@@ -109,7 +107,7 @@ import Testing
 }
 
 extension DurabilityTests {
-    @Test(.enabled(if: TestEnvironment.stewardBinary != nil, "needs the steward binary (STEWARD_BIN, set by scripts/test.sh)"))
+    @Test(TestEnvironment.needsSteward)
     func sigtermFinishesInFlightBatches() async throws {
         let data = try TestEnvironment.temporaryDirectory("steward-term")
         defer { try? FileManager.default.removeItem(atPath: data) }
@@ -140,7 +138,7 @@ extension DurabilityTests {
         }
     }
 
-    @Test(.enabled(if: TestEnvironment.stewardBinary != nil, "needs the steward binary (STEWARD_BIN, set by scripts/test.sh)"))
+    @Test(TestEnvironment.needsSteward)
     func demoStopsCleanlyOnSIGTERM() async throws {
         let data = try TestEnvironment.temporaryDirectory("steward-demo")
         defer { try? FileManager.default.removeItem(atPath: data) }

@@ -4,8 +4,7 @@ import Testing
 /// `steward serve` on PostgreSQL says at start-up which of the README's heavy-ingest settings to
 /// change (PostgresStore+Settings.swift), and says nothing once they are set.
 @Suite struct PostgresAdviceTests {
-    @Test(.enabled(if: TestEnvironment.stewardBinary != nil && TestEnvironment.postgresBin != nil,
-                   "needs the steward binary and PostgreSQL (STEWARD_BIN, STEWARD_PG_BIN, set by scripts/test.sh)"))
+    @Test(TestEnvironment.needsStewardAndPostgres)
     func serveNamesTheSettingsToChangeUntilTheyAreSet() async throws {
         let cluster = try PostgresCluster()
         defer { cluster.destroy() }

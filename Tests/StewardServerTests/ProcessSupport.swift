@@ -15,6 +15,16 @@ enum TestEnvironment {
     /// A Python with openlineage-python installed (scripts/test.sh makes a virtualenv).
     static var lineagePython: String? { env["STEWARD_LINEAGE_PYTHON"].flatMap { FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil } }
 
+    /// Conditions of the tests that run the real binary: without what they need (a bare `swift
+    /// test`), they are skipped with this reason instead of failing.
+    static var needsSteward: ConditionTrait {
+        .enabled(if: stewardBinary != nil, "needs the steward binary (STEWARD_BIN, set by scripts/test.sh)")
+    }
+    static var needsStewardAndPostgres: ConditionTrait {
+        .enabled(if: stewardBinary != nil && postgresBin != nil,
+                 "needs the steward binary and PostgreSQL (STEWARD_BIN, STEWARD_PG_BIN, set by scripts/test.sh)")
+    }
+
     static func temporaryDirectory(_ prefix: String) throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

@@ -4,7 +4,7 @@ import Testing
 /// `steward token list` and `steward token revoke` on the store a running server uses, as an
 /// operator runs them (`token create` is covered by DurabilityTests on both backends).
 struct TokenCommandTests {
-    @Test(.enabled(if: TestEnvironment.stewardBinary != nil, "needs the steward binary (STEWARD_BIN, set by scripts/test.sh)"))
+    @Test(TestEnvironment.needsSteward)
     func listAndRevokeWorkWhileTheServerRuns() async throws {
         let data = try TestEnvironment.temporaryDirectory("steward-tokens")
         defer { try? FileManager.default.removeItem(atPath: data) }
