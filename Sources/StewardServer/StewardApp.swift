@@ -72,13 +72,16 @@ public enum StewardApp {
     static func serve(_ configuration: ServerConfiguration, store: any Store, logger: Logger) async throws {
         if let admin = try await Tokens.bootstrapAdmin(store: store, dataDirectory: configuration.dataDirectory) {
             // Printed once, on purpose, to the terminal of whoever started the first server; never logged.
-            print("""
+            // Written straight to the file descriptor: `print` buffers when stdout is a pipe (docker
+            // logs, systemd), which would hold the token back until the server exits.
+            FileHandle.standardOutput.write(Data("""
 
             Created the first admin token (shown only now; also saved, readable only by you, in \(admin.path)):
 
                 \(admin.secret)
 
-            """)
+
+            """.utf8))
         }
         let catalog = Catalog()
         try await catalog.reload(from: store)

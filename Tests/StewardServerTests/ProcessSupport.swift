@@ -88,20 +88,23 @@ final class ServerProcess: @unchecked Sendable {
     let port: Int
     let baseURL: String
 
-    /// - Parameter logPath: where the server's log goes (from level notice up); none by default.
-    init(arguments: [String], logPath: String? = nil) throws {
+    /// - Parameters:
+    ///   - logPath: where the server's log (standard error) goes, from level notice up; none by default.
+    ///   - outputPath: where its standard output goes (a file, not a terminal); none by default.
+    init(arguments: [String], logPath: String? = nil, outputPath: String? = nil) throws {
         port = try TestEnvironment.freePort()
         baseURL = "http://127.0.0.1:\(port)"
         process.executableURL = URL(fileURLWithPath: try #require(TestEnvironment.stewardBinary))
         process.arguments = ["serve", "--port", String(port), "--log-level", logPath == nil ? "warning" : "notice"] + arguments
-        process.standardOutput = FileHandle.nullDevice
-        if let logPath {
-            try #require(FileManager.default.createFile(atPath: logPath, contents: nil), "cannot create \(logPath)")
-            process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        } else {
-            process.standardError = FileHandle.nullDevice
-        }
+        process.standardOutput = try Self.sink(outputPath)
+        process.standardError = try Self.sink(logPath)
         try process.run()
+    }
+
+    private static func sink(_ path: String?) throws -> FileHandle {
+        guard let path else { return FileHandle.nullDevice }
+        try #require(FileManager.default.createFile(atPath: path, contents: nil), "cannot create \(path)")
+        return try FileHandle(forWritingTo: URL(fileURLWithPath: path))
     }
 
     /// Waits until /readyz answers 200.

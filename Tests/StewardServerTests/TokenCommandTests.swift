@@ -2,8 +2,31 @@ import Foundation
 import Testing
 
 /// `steward token list` and `steward token revoke` on the store a running server uses, as an
-/// operator runs them (`token create` is covered by DurabilityTests on both backends).
+/// operator runs them (`token create` is covered by DurabilityTests on both backends), and the
+/// first start's admin token as an operator sees it.
 struct TokenCommandTests {
+    /// Under docker or systemd standard output is a pipe or a file, not a terminal: the first
+    /// start's admin token must reach it while the server runs, not when it exits, and only once.
+    @Test(TestEnvironment.needsSteward)
+    func theFirstStartShowsTheAdminTokenAtOnceAndOnlyThen() async throws {
+        let data = try TestEnvironment.temporaryDirectory("steward-admin")
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let first = try ServerProcess(arguments: ["--data", data], outputPath: data + "/first.out")
+        defer { first.terminate() }
+        try await first.waitUntilReady()
+        let saved = try #require(String(contentsOfFile: data + "/admin-token", encoding: .utf8).split(separator: "\n").first.map(String.init))
+        #expect(try String(contentsOfFile: data + "/first.out", encoding: .utf8).contains(saved))
+        #expect(try await first.http("GET", "/api/v1/products", token: saved).0 == 200)
+        first.terminate()
+
+        let second = try ServerProcess(arguments: ["--data", data], outputPath: data + "/second.out")
+        defer { second.terminate() }
+        try await second.waitUntilReady()
+        #expect(try await second.http("GET", "/api/v1/products", token: saved).0 == 200)
+        second.terminate()
+        #expect(try !String(contentsOfFile: data + "/second.out", encoding: .utf8).contains("stw_"))
+    }
+
     @Test(TestEnvironment.needsSteward)
     func listAndRevokeWorkWhileTheServerRuns() async throws {
         let data = try TestEnvironment.temporaryDirectory("steward-tokens")
