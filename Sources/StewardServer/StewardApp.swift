@@ -32,7 +32,8 @@ public enum StewardApp {
     static func router(store: any Store, catalog: Catalog, lineage: LineageIndex, governance: Governance,
                        configuration: ServerConfiguration) -> Router<StewardContext> {
         let router = Router(context: StewardContext.self)
-        router.add(middleware: ErrorBodyMiddleware())
+        let routes = RouteTable()
+        router.add(middleware: ErrorBodyMiddleware(routes: routes))
         router.add(middleware: LogRequestsMiddleware(.debug))
         let authenticator = Authenticator(store: store)
         let ingestor = Ingestor(store: store, catalog: catalog)
@@ -50,6 +51,7 @@ public enum StewardApp {
                                             reader: EventReader(validateInputFacets: configuration.strictInputFacets),
                                             maxEventBytes: configuration.maxLineageEventBytes),
                       maxBodyBytes: configuration.maxBodyBytes).add(to: api)
+        routes.fill(from: router)
         return router
     }
 

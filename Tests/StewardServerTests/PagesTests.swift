@@ -66,7 +66,18 @@ import Yams
         try await TestApp.withApp { app, client in
             let reply = try await client.call(.get, "/api/v1/nothing-here", token: app.admin)
             #expect(reply.status == .notFound)
-            #expect(try ErrorReply.parse(reply.body).code == "not_found")
+            let missing = try ErrorReply.parse(reply.body)
+            #expect(missing.code == "not_found")
+            #expect(missing.message == "No route answers GET /api/v1/nothing-here; every route is described in /openapi.yaml.")
+
+            // A path that routes have, under other methods: 405 naming them, in the body and in Allow.
+            let wrong = try await client.call(.post, "/api/v1/products/payments/orders", token: app.payments, body: "{}")
+            #expect(wrong.status == .methodNotAllowed)
+            #expect(wrong.headers[.allow] == "GET, PUT")
+            let refused = try ErrorReply.parse(wrong.body)
+            #expect(refused.code == "method_not_allowed")
+            #expect(refused.message == "/api/v1/products/payments/orders does not answer POST; it answers GET, PUT.")
+            #expect(try await client.call(.delete, "/healthz").headers[.allow] == "GET")
         }
     }
 }

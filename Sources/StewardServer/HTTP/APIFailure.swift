@@ -14,6 +14,8 @@ import StewardStore
 struct APIFailure: Error {
     let status: HTTPResponse.Status
     let body: ErrorBody
+    /// For 405: the methods the path answers to.
+    var allow: [String] = []
 
     init(_ error: any Error, logger: Logger) {
         switch error {
@@ -23,7 +25,8 @@ struct APIFailure: Error {
             let status: HTTPResponse.Status = switch e {
             case .unauthenticated: .unauthorized
             case .forbiddenDomain, .forbiddenRole: .forbidden
-            case .notFound: .notFound
+            case .notFound, .noRoute: .notFound
+            case .methodNotAllowed: .methodNotAllowed
             case .invalidParameter, .invalidBody: .badRequest
             case .bodyTooLarge: .contentTooLarge
             case .rejectedPolicy: .unprocessableContent
@@ -33,6 +36,7 @@ struct APIFailure: Error {
             if case .rejectedPolicy(let problems) = e { details = problems.map(FieldProblem.init) }
             if case .invalidBody(let problems) = e { details = problems }
             self.init(status: status, code: e.code, message: e.message, details: details)
+            if case .methodNotAllowed(_, _, let allowed) = e { allow = allowed }
         case let e as IngestError:
             let status: HTTPResponse.Status = switch e {
             case .malformedBody, .invalidBatch, .invalidDescriptor: .badRequest
@@ -81,15 +85,25 @@ struct APIFailure: Error {
         var headers = HTTPFields()
         headers[.contentType] = MediaType.json
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        if !allow.isEmpty { headers[.allow] = allow.joined(separator: ", ") }
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
 
 /// Turns anything thrown below into the JSON error body.
 struct ErrorBodyMiddleware<Context: RequestContext>: RouterMiddleware {
+    let routes: RouteTable
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound && context.endpointPath == "NotFound" {
+            // Hummingbird's answer when no route matched: say what the path does answer to.
+            let method = request.method.rawValue, path = request.uri.path
+            let allowed = routes.methods(for: path).map(\.rawValue)
+            let miss = allowed.isEmpty ? ServerError.noRoute(method: method, path: path)
+                : ServerError.methodNotAllowed(method: method, path: path, allowed: allowed)
+            return APIFailure(miss, logger: context.logger).response
         } catch {
             return APIFailure(error, logger: context.logger).response
         }

@@ -7,6 +7,10 @@ public enum ServerError: Error, Sendable, Equatable {
     case forbiddenDomain(String)
     case forbiddenRole(String)
     case notFound(String)
+    /// No route has this path (whatever the method).
+    case noRoute(method: String, path: String)
+    /// Routes have this path, under other methods.
+    case methodNotAllowed(method: String, path: String, allowed: [String])
     case invalidParameter(field: String, message: String)
     case bodyTooLarge(limit: Int)
     /// A JSON body with problems in named fields (all of them, not only the first).
@@ -19,7 +23,8 @@ public enum ServerError: Error, Sendable, Equatable {
         case .unauthenticated: "auth_unauthenticated"
         case .forbiddenDomain: "auth_forbidden_domain"
         case .forbiddenRole: "auth_forbidden_role"
-        case .notFound: "not_found"
+        case .notFound, .noRoute: "not_found"
+        case .methodNotAllowed: "method_not_allowed"
         case .invalidParameter: "request_invalid_parameter"
         case .bodyTooLarge: "request_too_large"
         case .rejectedPolicy: "policy_rejected"
@@ -34,6 +39,9 @@ public enum ServerError: Error, Sendable, Equatable {
         case .forbiddenDomain(let domain): "This token may not access domain \(domain)."
         case .forbiddenRole(let what): "This token's role may not \(what)."
         case .notFound(let what): "\(what) was not found."
+        case .noRoute(let method, let path): "No route answers \(method) \(path); every route is described in /openapi.yaml."
+        case .methodNotAllowed(let method, let path, let allowed):
+            "\(path) does not answer \(method); it answers \(allowed.joined(separator: ", "))."
         case .invalidParameter(let field, let message): "Parameter \(field) \(message)."
         case .bodyTooLarge(let limit): "The body exceeds the limit of \(limit) bytes; split the batch or raise --max-body-bytes."
         case .invalidBody(let problems):
