@@ -14,6 +14,8 @@ public final class PostgresStore: Store {
     private let pools: [(loop: any EventLoop, client: PostgresClient)]
     private let nextPool = Atomic<Int>(0)
     let logger: Logger
+    /// host:port/database, for messages (never the URL: it may hold a password).
+    let address: String
     private let runTasks: [Task<Void, Never>]
     /// Observation batches go through group commit, two groups at a time: one is written while
     /// the other waits for its commit's fsync. They share no rows (`latest` and `agents` are
@@ -36,6 +38,7 @@ public final class PostgresStore: Store {
     ///     ms (BENCHMARKS.md, sessions 27 and 30).
     public init(url: String, logger: Logger = Logger(label: "steward.postgres"), deriveDelay: Duration = .milliseconds(50)) throws(StoreError) {
         var config = try Self.configuration(url: url)
+        address = "\(config.host ?? "?"):\(config.port ?? 5432)/\(config.database ?? config.username)"
         config.options.connectTimeout = .seconds(3)
         // The pool arms timers every time a connection goes back to it: a keep-alive ping timer,
         // and an idle-timeout timer for connections above the minimum, each a task group of two
@@ -147,6 +150,7 @@ public final class PostgresStore: Store {
         let lease = LeaseState()
         let client = self.client
         let logger = self.logger
+        let address = self.address
         let leaseDeadlines = self.leaseDeadlines
         do {
             return try await withThrowingTaskGroup(of: T.self) { group in
@@ -164,7 +168,7 @@ public final class PostgresStore: Store {
                 await leaseDeadlines.wait(deadline)
                 if lease.giveUp() {
                     group.cancelAll()
-                    throw StoreError.unavailable("no PostgreSQL connection within \(Self.leaseTimeout)")
+                    throw StoreError.unavailable("no connection to PostgreSQL at \(address) within \(Self.leaseTimeout); is it running there?")
                 }
                 return try await group.next()!
             }
