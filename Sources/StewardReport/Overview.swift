@@ -12,8 +12,10 @@ public struct Overview: Sendable {
         public var maxStaleness: ISODuration?
         /// The stalest dataset's last update, if any freshness was observed.
         public var lastUpdatedAt: Timestamp?
+        /// The worst latest result among the product's checks, and the checks that have it
+        /// (none when it is pass): what the reader should look at first.
         public var worstCheck: Observation.QualityStatus?
-        public var failingChecks: [String]
+        public var checksAtWorst: [String]
         public var lastCheckAt: Timestamp?
 
         public func staleness(at now: Timestamp) -> Double? { lastUpdatedAt.map { $0.seconds(until: now) } }
@@ -42,21 +44,25 @@ public struct Overview: Sendable {
             let latest = try await store.latest(d.id, asOf: nil)
             var row = ProductRow(id: d.id, title: d.title ?? d.name, tier: d.tier, classification: d.classification,
                                  owner: d.owner, maxStaleness: d.slo?.maxStaleness, lastUpdatedAt: nil,
-                                 worstCheck: nil, failingChecks: [], lastCheckAt: nil)
+                                 worstCheck: nil, checksAtWorst: [], lastCheckAt: nil)
             var freshness: [DatasetRef: Timestamp] = [:]
+            var checks: [(name: String, status: Observation.QualityStatus)] = []
             for o in latest {
                 switch o.kind {
                 case .freshness:
                     if let v = o.value, let ds = o.dataset { freshness[ds] = Timestamp(microseconds: Int64(v * 1_000_000)) }
                 case .quality:
                     guard let status = o.status.flatMap(Observation.QualityStatus.init(rawValue:)) else { continue }
-                    if rank(status) > rank(row.worstCheck) { row.worstCheck = status }
-                    if status == .fail || status == .error { row.failingChecks.append(o.subject) }
+                    checks.append((o.subject, status))
                     if row.lastCheckAt.map({ o.observedAt > $0 }) ?? true { row.lastCheckAt = o.observedAt }
                 default: break
                 }
             }
             row.lastUpdatedAt = freshness.values.min()
+            row.worstCheck = checks.max { rank($0.status) < rank($1.status) }?.status
+            if let worst = row.worstCheck, worst != .pass {
+                row.checksAtWorst = checks.filter { $0.status == worst }.map(\.name).sorted()
+            }
             rows[d.domain, default: []].append(row)
         }
         let names = Set(rows.keys).union(agents.map(\.domain)).sorted()

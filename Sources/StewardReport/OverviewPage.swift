@@ -14,9 +14,9 @@ public enum OverviewPage {
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>Steward · data mesh overview</title>
         <style>\(HTML(stringLiteral: css))</style></head>
-        <body><header><h1>Steward</h1><p>Data mesh overview · generated \(now.rfc3339)</p></header>
+        <body><header><h1>Steward</h1><p>Data mesh overview · generated \(Timestamp(microseconds: now.microseconds - now.microseconds % 1_000_000).rfc3339)</p></header>
         <main>\(body)</main>
-        <footer>Freshness is the stalest dataset of each product; checks show the worst latest result per check.</footer>
+        <footer>Freshness is the stalest dataset of each product; checks show the worst latest result among its checks, and which checks have it.</footer>
         </body></html>
         """
         return page.text
@@ -47,9 +47,9 @@ public enum OverviewPage {
         }
         let checks: HTML
         if let worst = p.worstCheck, let at = p.lastCheckAt {
-            let failing: HTML = p.failingChecks.isEmpty ? "" : " <small>\(p.failingChecks.sorted().joined(separator: ", "))</small>"
+            let names: HTML = p.checksAtWorst.isEmpty ? "" : " <small>\(p.checksAtWorst.joined(separator: ", "))</small>"
             let cls = worst == .pass ? "good" : worst == .warn ? "warn" : "bad"
-            checks = "<span class=\(HTML(stringLiteral: cls))>\(worst.rawValue)</span> · \(age(at.seconds(until: now)))\(failing)"
+            checks = "<span class=\(HTML(stringLiteral: cls))>\(worst.rawValue)</span> · \(age(at.seconds(until: now)))\(names)"
         } else {
             checks = "<span class=unknown>no checks</span>"
         }

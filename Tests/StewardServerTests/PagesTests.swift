@@ -48,6 +48,31 @@ import Yams
         }
     }
 
+    /// A product's check cell: the worst latest result, then the checks that have it, so the
+    /// reader sees which to look at (a warning's names too, not only failures').
+    @Test func overviewNamesTheChecksAtTheWorstResult() async throws {
+        try await TestApp.withApp({ $0.publicOverview = true }) { app, client in
+            try await client.call(.put, "/api/v1/products/payments/orders", token: app.payments, body: Bodies.descriptor())
+            func check(_ name: String, _ status: String) -> String {
+                #"{"kind": "quality", "product": "payments/orders", "dataset": \#(Bodies.ordersDataset), "observedAt": "2026-11-21T10:00:00Z", "check": "\#(name)", "status": "\#(status)"}"#
+            }
+            try await client.call(.post, "/api/v1/observations", token: app.payments,
+                                  body: Bodies.batch("b1", [check("ids_unique", "pass"), check("rows_growing", "warn"), check("late_rows", "warn")]))
+            let warned = try await client.call(.get, "/").body
+            #expect(warned.contains("<span class=warn>warn</span>"))
+            #expect(warned.contains("<small>late_rows, rows_growing</small>"))
+            #expect(!warned.contains("ids_unique"))
+
+            try await client.call(.post, "/api/v1/observations", token: app.payments, body: Bodies.batch("b2", [check("ids_unique", "fail")]))
+            let failed = try await client.call(.get, "/").body
+            #expect(failed.contains("<span class=bad>fail</span>"))
+            #expect(failed.contains("<small>ids_unique</small>"))
+            #expect(!failed.contains("rows_growing"))
+            // The page's time is to the second: a reader has no use for microseconds.
+            #expect(failed.firstMatch(of: /generated \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ</) != nil)
+        }
+    }
+
     @Test func overviewNeedsATokenUnlessPublic() async throws {
         try await TestApp.withApp { app, client in
             let anonymous = try await client.call(.get, "/")
