@@ -83,6 +83,11 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         return secs * 1_000_000 + Int64(micros)
     }
 
+    /// This time without its fraction of a second (rounded down), for tables and pages people read.
+    public var wholeSeconds: Timestamp {
+        Timestamp(microseconds: microseconds - (microseconds % 1_000_000 + 1_000_000) % 1_000_000)
+    }
+
     /// RFC 3339 in UTC, with microseconds only when they are not zero.
     public var rfc3339: String {
         String(unsafeUninitializedCapacity: Self.rfc3339MaxLength) { write(rfc3339To: $0) }

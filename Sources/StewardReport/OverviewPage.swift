@@ -14,7 +14,7 @@ public enum OverviewPage {
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>Steward · data mesh overview</title>
         <style>\(HTML(stringLiteral: css))</style></head>
-        <body><header><h1>Steward</h1><p>Data mesh overview · generated \(Timestamp(microseconds: now.microseconds - now.microseconds % 1_000_000).rfc3339)</p></header>
+        <body><header><h1>Steward</h1><p>Data mesh overview · generated \(now.wholeSeconds.rfc3339)</p></header>
         <main>\(body)</main>
         <footer>Freshness is the stalest dataset of each product; checks show the worst latest result among its checks, and which checks have it.</footer>
         </body></html>

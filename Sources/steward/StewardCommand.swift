@@ -103,7 +103,7 @@ struct Token: AsyncParsableCommand {
         func run() async throws {
             let domainName: DomainName?
             do { domainName = try domain.map { try DomainName($0) } } catch {
-                throw CommandFailure("--domain \(error)")
+                throw CommandFailure("--domain '\(domain ?? "")': \(error)")
             }
             let s = try await store.open()
             do {
@@ -131,7 +131,7 @@ struct Token: AsyncParsableCommand {
             for t in tokens {
                 let status = t.revokedAt == nil ? "active" : "revoked"
                 print([t.id.padding(8), t.role.rawValue.padding(8), (t.domain?.rawValue ?? "-").padding(15),
-                       t.createdAt.rfc3339.padding(21), status.padding(9), t.label].joined(separator: " "))
+                       t.createdAt.wholeSeconds.rfc3339.padding(21), status.padding(9), t.label].joined(separator: " "))
             }
         }
     }

@@ -21,6 +21,12 @@ import Testing
         #expect(try Timestamp(rfc3339: "9999-12-31T23:59:59.999999Z").rfc3339 == "9999-12-31T23:59:59.999999Z")
     }
 
+    @Test func wholeSecondsRoundsDownOnBothSidesOfTheEpoch() throws {
+        #expect(try Timestamp(rfc3339: "2026-11-21T10:00:00.999999Z").wholeSeconds.rfc3339 == "2026-11-21T10:00:00Z")
+        #expect(try Timestamp(rfc3339: "2026-11-21T10:00:00Z").wholeSeconds.rfc3339 == "2026-11-21T10:00:00Z")
+        #expect(try Timestamp(rfc3339: "1969-12-31T23:59:59.5Z").wholeSeconds.rfc3339 == "1969-12-31T23:59:59Z")
+    }
+
     @Test(arguments: ["", "2026-11-21", "2026-11-21T10:00:00", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z",
                       "2026-11-21T25:00:00Z", "2026-11-21T10:00:00.Z", "2026-11-21T10:00:00+0100", "2026-11-21T10:00:00Zjunk"])
     func rejectsMalformed(_ text: String) {

@@ -45,6 +45,7 @@ struct TokenCommandTests {
         let row = try #require(list.split(separator: "\n").first { $0.hasSuffix("ci-agent") })
         let fields = row.split(separator: " ").map(String.init)
         #expect(fields.count >= 6 && fields[1] == "agent" && fields[2] == "payments" && fields[4] == "active")
+        #expect(fields.count > 3 && fields[3].wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/) != nil, "created to the second: \(row)")
         #expect(list.contains("first-start admin"))
         #expect(!list.contains("stw_"))
 
