@@ -30,8 +30,9 @@ let package = Package(
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ]),
         .target(name: "StewardStore", dependencies: ["StewardCore"]),
+        .target(name: "StewardYAML", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "StewardPolicy", dependencies: [
-            "StewardCEL", "StewardCore",
+            "StewardCEL", "StewardCore", "StewardYAML",
             .product(name: "Yams", package: "Yams"),
         ]),
         // Layer 2: backends, ingest, rendering.
@@ -47,7 +48,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .target(name: "StewardIngest", dependencies: [
-            "StewardCore", "StewardAPI", "StewardStore",
+            "StewardCore", "StewardAPI", "StewardStore", "StewardYAML",
             .product(name: "Yams", package: "Yams"),
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ]),
@@ -84,6 +85,7 @@ let package = Package(
         .testTarget(name: "StewardPolicyTests", dependencies: ["StewardPolicy", "StewardCEL"]),
         .testTarget(name: "StewardLineageTests", dependencies: ["StewardLineage"], resources: [.copy("Examples")]),
         .testTarget(name: "StewardIngestTests", dependencies: ["StewardIngest", "StewardAPI"]),
+        .testTarget(name: "StewardYAMLTests", dependencies: ["StewardYAML"]),
         .testTarget(name: "StewardStoreTests", dependencies: [
             "StewardStore", "StewardStoreSQLite", "StewardStorePostgres",
             .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -1,5 +1,6 @@
 import Foundation
 import StewardCore
+import StewardYAML
 import Yams
 
 /// Decodes and validates a product descriptor from JSON or YAML, listing every problem.
@@ -15,10 +16,12 @@ public enum DescriptorDecoder {
         case .yaml:
             guard let text = String(data: bytes, encoding: .utf8) else { throw .malformedBody("YAML must be UTF-8") }
             do {
-                guard let node = try Yams.compose(yaml: text) else { throw IngestError.malformedBody("the YAML document is empty") }
+                guard let node = try YAMLDocument.compose(text) else { throw IngestError.malformedBody("the YAML document is empty") }
                 document = try value(of: node, depth: 0)
             } catch let error as IngestError {
                 throw error
+            } catch let error as YAMLError {
+                throw .malformedBody(error.description)
             } catch {
                 throw .malformedBody("not valid YAML (\(error))")
             }

@@ -1,4 +1,5 @@
 import StewardCEL
+import StewardYAML
 import Yams
 
 /// Reads a policy YAML file into a `PolicyDocument`, collecting every problem with its line.
@@ -15,8 +16,12 @@ struct PolicyReader {
     mutating func read() -> PolicyDocument? {
         let root: Node
         do {
-            guard let node = try Yams.compose(yaml: text) else { return fail(1, 1, "the file is empty") }
+            guard let node = try YAMLDocument.compose(text) else { return fail(1, 1, "the file is empty") }
             root = node
+        } catch let error as YAMLError {
+            switch error {
+            case .anchorOrAlias(let line, let column): return fail(line, column, error.message)
+            }
         } catch {
             return fail(1, 1, "not valid YAML: \(error)")
         }
@@ -177,7 +182,7 @@ extension PolicyDocument {
     /// The `id` and `owner` a policy text declares, without checking anything else: enough to
     /// route a submission and to know which file a stored policy replaces.
     public static func identity(of text: String) -> (id: String?, owner: String?) {
-        guard let mapping = (try? Yams.compose(yaml: text))??.mapping else { return (nil, nil) }
+        guard let mapping = (try? YAMLDocument.compose(text))??.mapping else { return (nil, nil) }
         return (mapping["id"]?.string, mapping["owner"]?.string)
     }
 }

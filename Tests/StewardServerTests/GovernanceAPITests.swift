@@ -137,6 +137,24 @@ import Testing
         }
     }
 
+    /// Policies come from agents' tokens too (domain policies, dry runs): YAML aliases, which can
+    /// stand for billions of values, are refused with the line they are on.
+    @Test func policiesWithYAMLAliasesAreRefused() async throws {
+        try await TestApp.withApp { app, client in
+            let aliased = "id: payments-unused-grants\nowner: payments\nextends: access-unused-grants\nparams:\n  maxUnused: &d P30D\n  other: *d\n"
+            let reply = try await client.call(.put, "/api/v1/domains/payments/policies/payments-unused-grants", token: app.payments,
+                                              contentType: "application/yaml", body: aliased)
+            #expect(reply.status == .unprocessableContent)
+            let detail = try #require(try ErrorReply.parse(reply.body).details.first)
+            #expect(detail.field.hasSuffix("payments-unused-grants.yaml:5:14"), "\(detail.field)")
+            #expect(detail.message.contains("YAML anchors and aliases"))
+            let listed = try await client.json(.get, "/api/v1/domains/payments/policies", token: app.payments)
+            // Not tightened: the council's policy still applies to payments as written.
+            let unused = (listed["policies"] as? [[String: Any]])?.first { $0["id"] as? String == "access-unused-grants" }
+            #expect(unused != nil && unused?["appliesTo"] as? String != "payments", "\(String(describing: unused))")
+        }
+    }
+
     @Test func aDomainSeesTheLoadingProblemsOfItsOwnPolicyFiles() async throws {
         let council = try String(contentsOfFile: "policies/access-unused-grants.yaml", encoding: .utf8)
         let dir = try policyDirectory(["access-unused-grants.yaml": council])

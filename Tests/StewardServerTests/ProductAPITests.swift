@@ -26,6 +26,20 @@ import Testing
         }
     }
 
+    /// A YAML alias stands for the whole node it names, so nested ones ("billion laughs") turn a
+    /// small body into billions of values: refused before the YAML is composed.
+    @Test func refusesYAMLAnchorsAndAliases() async throws {
+        try await TestApp.withApp { app, client in
+            let yaml = "domain: payments\nname: orders\ntitle: &t Orders\nowner: *t\ntier: gold\nclassification: restricted\n"
+            let reply = try await client.call(.put, "/api/v1/products/payments/orders", token: app.payments, contentType: "application/yaml", body: yaml)
+            #expect(reply.status == .badRequest)
+            let error = try ErrorReply.parse(reply.body)
+            #expect(error.code == "ingest_malformed_body")
+            #expect(error.message.contains("line 3, column 8: YAML anchors and aliases (&name, *name) are not supported"), "\(error.message)")
+            #expect(try await client.call(.get, "/api/v1/products/payments/orders", token: app.payments).status == .notFound)
+        }
+    }
+
     @Test func showsTheLatestObservationOfEachKindPerDataset() async throws {
         try await TestApp.withApp { app, client in
             try await client.call(.put, "/api/v1/products/payments/orders", token: app.payments, body: Bodies.descriptor())
