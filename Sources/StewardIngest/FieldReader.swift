@@ -83,7 +83,10 @@ struct FieldReader {
 
     mutating func duration(_ key: String) -> ISODuration? {
         guard let text = string(key, required: false, maxLength: 64) else { return nil }
-        do { return try ISODuration(text) } catch {
+        do { return try ISODuration(text) } catch .durationOutOfRange {
+            problem(key, "must be at most 10,000 years")
+            return nil
+        } catch {
             problem(key, "must be an ISO 8601 duration such as PT1H or P365D")
             return nil
         }

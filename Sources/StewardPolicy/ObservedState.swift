@@ -42,7 +42,11 @@ public struct ObservedState: Sendable {
 
     public mutating func freshness(_ t: Timestamp) { lastUpdatedAt = lastUpdatedAt.map { min($0, t) } ?? t }
     public mutating func retention(_ t: Timestamp) { oldestRecordAt = oldestRecordAt.map { min($0, t) } ?? t }
-    public mutating func volume(_ n: Int64) { rowCount = (rowCount ?? 0) + n }
+    /// Row counts of a product's datasets add up; a sum beyond Int64 stays at its maximum.
+    public mutating func volume(_ n: Int64) {
+        let (sum, overflow) = (rowCount ?? 0).addingReportingOverflow(n)
+        rowCount = overflow ? (n < 0 ? .min : .max) : sum
+    }
     public mutating func quality(dataset: String, check: String, status: String) {
         qualityChecks.append(QualityCheck(dataset: dataset, check: check, status: status))
     }

@@ -109,7 +109,12 @@ public struct PolicyInput: Sendable {
 /// An ISO 8601 duration ("P365D", "PT1H") as a CEL duration, or nil if it is not one.
 func celDuration(iso text: String) -> CELDuration? {
     guard let parsed = try? ISODuration(text) else { return nil }
-    return try? CELDuration(seconds: Int64(parsed.seconds))
+    return Int64(exactly: parsed.seconds.rounded(.towardZero)).flatMap { try? CELDuration(seconds: $0) }
+}
+
+/// True for a well-formed ISO 8601 duration longer than a CEL duration can be (10,000 years).
+func isOverlongDuration(_ text: String) -> Bool {
+    do { _ = try ISODuration(text); return false } catch { return error == .durationOutOfRange }
 }
 
 /// JSON booleans arrive as NSNumber; their Objective-C type code is "c" (char).

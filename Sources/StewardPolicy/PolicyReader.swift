@@ -136,6 +136,10 @@ struct PolicyReader {
             return nil
         }
         let text = scalar.string
+        if kind == nil || kind == .duration, isOverlongDuration(text) {
+            problems.append(diagnostic(.invalidDocument, node, "parameter '\(name)': '\(text)' is longer than 10,000 years"))
+            return nil
+        }
         switch kind {
         case .int?: if let i = Int64(text) { return .int(i) }
         case .double?: if let d = Double(text) { return .double(d) }

@@ -102,6 +102,12 @@ func domainPolicy(_ body: String) -> (name: String, text: String) {
         #expect(set.policies.map(\.document.id) == ["fine"])
     }
 
+    /// A duration parameter beyond CEL's range is a diagnostic on its line, not a trap.
+    @Test func anOutOfRangeDurationParameterIsADiagnostic() {
+        let set = PolicySet(files: [councilRetention, domainPolicy("params:\n  maxRetention: P3999999999999999999990D\n")])
+        #expect(set.diagnostics.contains { $0.line == 5 && $0.message == "parameter 'maxRetention': 'P3999999999999999999990D' is longer than 10,000 years" }, "\(set.diagnostics)")
+    }
+
     @Test func diagnosticsPointIntoTheFileWithACaret() throws {
         let set = PolicySet(files: [Self.policy("typo", rule: "product.owner != '' && product.ownr != ''")])
         let d = try #require(set.diagnostics.first)

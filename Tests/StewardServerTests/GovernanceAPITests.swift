@@ -99,6 +99,21 @@ import Testing
         }
     }
 
+    /// An agent may send any rowCount up to Int64's maximum. Read back for policies (stored as a
+    /// double, so 2^63) it must not trap: one such observation crashed the server, and again on
+    /// every start, when the evaluator read it.
+    @Test func theLargestRowCountReachesPoliciesWithoutATrap() async throws {
+        try await TestApp.withApp { app, client in
+            try await client.call(.put, "/api/v1/products/payments/orders", token: app.payments, body: Bodies.descriptor())
+            let pushed = try await client.call(.post, "/api/v1/observations", token: app.payments,
+                                               body: Bodies.batch("b", [Bodies.volume(Int.max)]))
+            #expect(pushed.status == .ok)
+            let input = try await client.json(.get, "/api/v1/products/payments/orders/policy-input", token: app.payments)
+            let observed = try #require(input["observed"] as? [String: Any])
+            #expect((observed["rowCount"] as? NSNumber)?.int64Value == Int64.max)
+        }
+    }
+
     // MARK: Submitting policies
 
     @Test func aDomainTightensWithItsTokenAndCannotLoosen() async throws {

@@ -15,13 +15,13 @@ extension ObservedState {
             case .retention:
                 if let t = o.payloadTimestamp("oldestRecordAt") { retention(t) }
             case .volume:
-                if let n = o.value { volume(Int64(n)) }
+                if let n = o.value { volume(Self.count(n)) }
             case .quality:
                 quality(dataset: dataset, check: o.subject, status: o.status ?? "")
             case .usage:
                 // A usage window's end is when the consumer last read; without one, when it was observed.
                 let end = o.payloadTimestamp("windowEnd") ?? o.observedAt
-                usage(dataset: dataset, consumer: o.subject, reads: Int64(o.value ?? 0), lastReadAt: end)
+                usage(dataset: dataset, consumer: o.subject, reads: Self.count(o.value ?? 0), lastReadAt: end)
             case .grants:
                 for g in o.payloadObject["grants"] as? [[String: Any]] ?? [] {
                     grant(dataset: dataset, grantee: g["grantee"] as? String ?? "", privileges: g["privileges"] as? [String] ?? [])
@@ -37,6 +37,18 @@ extension ObservedState {
                 break
             }
         }
+    }
+}
+
+extension ObservedState {
+    /// A stored count (kept as a double) as an Int64. An agent may send rowCount
+    /// 9223372036854775807, which reads back as 2^63: that, and anything beyond, saturates
+    /// instead of trapping.
+    static func count(_ value: Double) -> Int64 {
+        guard value.isFinite else { return 0 }
+        if value >= 9.223372036854775808e18 { return .max }
+        if value < -9.223372036854775808e18 { return .min }
+        return Int64(value)
     }
 }
 
