@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import ServiceLifecycle
 import StewardCore
 import StewardIngest
@@ -59,6 +60,8 @@ public enum StewardApp {
     public static func run(_ configuration: ServerConfiguration) async throws {
         var logger = Logger(label: "steward")
         logger.logLevel = configuration.logLevel
+        let lock = configuration.postgresURL == nil ? try ServeLock.acquire(directory: configuration.dataDirectory) : nil
+        defer { withExtendedLifetime(lock) {} }  // held until the server has stopped
         let store = try await openStore(postgresURL: configuration.postgresURL, dataDirectory: configuration.dataDirectory, logger: logger)
         // Only the server: the CLI's commands open the same store and have nothing to advise on.
         if let postgres = store as? PostgresStore { await postgres.adviseOnIngestSettings() }
@@ -113,6 +116,10 @@ public enum StewardApp {
                 ])
             },
             logger: logger)
-        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        do {
+            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw ServerError.addressInUse(host: configuration.host, port: configuration.port)
+        }
     }
 }

@@ -75,6 +75,22 @@ func runCommand(_ path: String, _ arguments: [String]) throws -> String {
     return text
 }
 
+/// Runs a command that must fail, and returns what it wrote to standard error.
+func runFailingCommand(_ path: String, _ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    let err = Pipe()
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = err
+    try process.run()
+    let data = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    let text = String(decoding: data, as: UTF8.self)
+    try #require(process.terminationStatus != 0, "\(path) \(arguments.joined(separator: " ")) succeeded: \(text)")
+    return text
+}
+
 struct CommandFailed: Error, CustomStringConvertible {
     var command: String
     var status: Int32

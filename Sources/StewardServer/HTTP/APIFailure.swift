@@ -30,6 +30,7 @@ struct APIFailure: Error {
             case .invalidParameter, .invalidBody: .badRequest
             case .bodyTooLarge: .contentTooLarge
             case .rejectedPolicy: .unprocessableContent
+            case .dataDirectoryInUse, .addressInUse: .internalServerError  // start-up only, never a request's
             }
             var details: [FieldProblem] = []
             if case .invalidParameter(let field, let message) = e { details = [FieldProblem(field: field, message: message)] }

@@ -1,8 +1,9 @@
 import StewardCore
 import StewardPolicy
 
-/// Errors the HTTP layer raises itself. Each has a stable code; the JSON body is built in `APIFailure`.
-public enum ServerError: Error, Sendable, Equatable {
+/// Errors the server raises itself: the HTTP layer's (the JSON body is built in `APIFailure`) and
+/// start-up's. Each has a stable code.
+public enum ServerError: Error, Sendable, Equatable, CustomStringConvertible {
     case unauthenticated
     case forbiddenDomain(String)
     case forbiddenRole(String)
@@ -17,6 +18,10 @@ public enum ServerError: Error, Sendable, Equatable {
     case invalidBody([FieldProblem])
     /// A submitted policy that does not load; the details are its diagnostics.
     case rejectedPolicy([PolicyDiagnostic])
+    /// Start-up: another `steward serve` holds this SQLite data directory (`ServeLock`).
+    case dataDirectoryInUse(directory: String, pid: Int?)
+    /// Start-up: the listening address is taken.
+    case addressInUse(host: String, port: Int)
 
     public var code: String {
         switch self {
@@ -29,8 +34,12 @@ public enum ServerError: Error, Sendable, Equatable {
         case .bodyTooLarge: "request_too_large"
         case .rejectedPolicy: "policy_rejected"
         case .invalidBody: "request_invalid_body"
+        case .dataDirectoryInUse: "server_data_directory_in_use"
+        case .addressInUse: "server_address_in_use"
         }
     }
+
+    public var description: String { message }
 
     public var message: String {
         switch self {
@@ -46,6 +55,11 @@ public enum ServerError: Error, Sendable, Equatable {
         case .bodyTooLarge(let limit): "The body exceeds the limit of \(limit) bytes; split the batch or raise --max-body-bytes."
         case .invalidBody(let problems):
             "The request body has \(problems.count) problem\(problems.count == 1 ? "" : "s") (see details); nothing was stored."
+        case .dataDirectoryInUse(let directory, let pid):
+            "Another steward serve\(pid.map { " (pid \($0))" } ?? "") is using the data directory \(directory). Stop it, "
+                + "or give this server its own --data (several servers can share PostgreSQL: --postgres)."
+        case .addressInUse(let host, let port):
+            "Cannot listen on \(host):\(port): the address is in use (another steward serve?). Stop that process or choose another --port."
         case .rejectedPolicy(let problems):
             "The policy was not accepted (\(problems.count) problem\(problems.count == 1 ? "" : "s")); nothing was stored. Fix them and submit again; 'steward policy lint' shows the same diagnostics."
         }
