@@ -9,8 +9,9 @@ struct Policy: ParsableCommand {
         abstract: "Check, test and try out CEL policies.",
         discussion: """
         Policies are YAML files (see policies/README.md and policies/VARIABLES.md).
-          steward policy lint policies          every problem, as file:line:col with a caret
-          steward policy test policies          run the *.test.yaml cases: PASS/FAIL lines, exit 1 on a failure
+
+          steward policy lint policies    every problem, as file:line:col, with a caret
+          steward policy test policies    the *.test.yaml cases; exit 1 if one fails
           steward policy eval --input FIXTURE.json policies
           steward policy eval --expr "size(x) > 1" --input values.json
         """,
