@@ -82,8 +82,9 @@ import Testing
         #expect(try await server.http("POST", "/api/v1/observations", token: token, body: Self.batch(1, size: 5)).0 == 200)
 
         try cluster.stop()
-        let (down, body) = try await server.http("POST", "/api/v1/observations", token: token, body: Self.batch(2, size: 5))
+        let (down, body, headers) = try await server.request("POST", "/api/v1/observations", token: token, body: Self.batch(2, size: 5))
         #expect(down == 503)
+        #expect(headers["Retry-After"] == ["2"])
         let error = try ErrorReply.parse(body)
         #expect(error.code == "store_unavailable")
         #expect(!body.contains(cluster.url) && !body.contains("127.0.0.1:\(cluster.port)"))

@@ -146,6 +146,12 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     func http(_ method: String, _ path: String, token: String? = nil, body: String? = nil) async throws -> (Int, String) {
+        let reply = try await request(method, path, token: token, body: body)
+        return (reply.status, reply.body)
+    }
+
+    func request(_ method: String, _ path: String, token: String? = nil, body: String? = nil) async throws
+        -> (status: Int, body: String, headers: HTTPHeaders) {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = HTTPMethod(rawValue: method)
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
@@ -155,7 +161,7 @@ final class ServerProcess: @unchecked Sendable {
         }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(20))
         let bytes = try await response.body.collect(upTo: 64 << 20)
-        return (Int(response.status.code), String(buffer: bytes))
+        return (Int(response.status.code), String(buffer: bytes), response.headers)
     }
 }
 

@@ -87,6 +87,8 @@ struct APIFailure: Error {
         headers[.contentType] = MediaType.json
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
         if !allow.isEmpty { headers[.allow] = allow.joined(separator: ", ") }
+        // The store is down: clients may retry (batches are idempotent by id), but not at once.
+        if status == .serviceUnavailable { headers[.retryAfter] = "2" }
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
