@@ -58,7 +58,7 @@ enum OpenAPIDocument {
           security: []
           responses:
             "200": {description: Ready., content: {application/json: {schema: {$ref: "#/components/schemas/Status"}}}}
-            "503": {$ref: "#/components/responses/Error"}
+            "503": {$ref: "#/components/responses/Unavailable"}
       /openapi.yaml:
         get:
           summary: This document.
@@ -85,7 +85,7 @@ enum OpenAPIDocument {
             "413": {$ref: "#/components/responses/Error"}
             "415": {$ref: "#/components/responses/Error"}
             "422": {$ref: "#/components/responses/Error"}
-            "503": {$ref: "#/components/responses/Error"}
+            "503": {$ref: "#/components/responses/Unavailable"}
       /api/v1/products:
         get:
           summary: List data products (their current descriptors).
@@ -450,6 +450,11 @@ enum OpenAPIDocument {
       responses:
         Error:
           description: An error.
+          content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}
+        Unavailable:
+          description: The store is unavailable (code store_unavailable); nothing was stored.
+          headers:
+            Retry-After: {description: Seconds to wait before retrying., schema: {type: integer}}
           content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}
       schemas:
         Status:
