@@ -3,7 +3,7 @@ public enum CoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidName(kind: String, problem: String)
     case invalidTimestamp(String)
     case invalidDuration(String)
-    /// A well-formed duration longer than `ISODuration.maxSeconds` (10,000 years).
+    /// A well-formed duration longer than `ISODuration.maxSeconds` (about 292 years).
     case durationOutOfRange
 
     public var code: String {
@@ -20,7 +20,7 @@ public enum CoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidName(let kind, let problem): "\(kind) name \(problem)"
         case .invalidTimestamp(let why): "invalid RFC 3339 timestamp: \(why)"
         case .invalidDuration(let why): "invalid ISO 8601 duration: \(why)"
-        case .durationOutOfRange: "durations may be at most 10,000 years"
+        case .durationOutOfRange: "durations may be at most 292 years"
         }
     }
 }

@@ -49,15 +49,14 @@ public struct ISODuration: Hashable, Sendable, Codable, CustomStringConvertible 
         guard number.isEmpty, sawComponent, !inTime || sawTimeComponent else {
             throw CoreError.invalidDuration("incomplete, e.g. PT1H or P30D")
         }
-        // CEL's duration range, which policies compare these against; also keeps every later
-        // conversion to whole seconds or microseconds within Int64.
+        // Policies compare these as CEL durations: a longer one would not reach them at all.
         guard total <= Self.maxSeconds else { throw CoreError.durationOutOfRange }
         self.text = text
         self.seconds = total
     }
 
-    /// 10,000 years of 365.25 days, the range of a CEL duration.
-    public static let maxSeconds = 315_576_000_000.0
+    /// The longest CEL duration (its nanoseconds fit an Int64): about 292 years.
+    public static let maxSeconds = 9_223_372_036.0
 
     public var description: String { text }
 

@@ -84,7 +84,7 @@ struct FieldReader {
     mutating func duration(_ key: String) -> ISODuration? {
         guard let text = string(key, required: false, maxLength: 64) else { return nil }
         do { return try ISODuration(text) } catch .durationOutOfRange {
-            problem(key, "must be at most 10,000 years")
+            problem(key, "must be at most 292 years (the longest duration policies can compare)")
             return nil
         } catch {
             problem(key, "must be an ISO 8601 duration such as PT1H or P365D")

@@ -106,16 +106,16 @@ public struct PolicyInput: Sendable {
     }
 }
 
-/// An ISO 8601 duration ("P365D", "PT1H") as a CEL duration, or nil if it is not one.
-func celDuration(iso text: String) -> CELDuration? {
-    guard let parsed = try? ISODuration(text) else { return nil }
-    return Int64(exactly: parsed.seconds.rounded(.towardZero)).flatMap { try? CELDuration(seconds: $0) }
+/// An ISO 8601 duration ("P365D", "PT1H") as a CEL duration; throws as `ISODuration` does.
+func celDuration(parsing text: String) throws(CoreError) -> CELDuration {
+    let parsed = try ISODuration(text)
+    // ISODuration stops at a CEL duration's range, so this holds for every duration it accepts.
+    guard let duration = try? CELDuration(seconds: Int64(parsed.seconds)) else { throw .durationOutOfRange }
+    return duration
 }
 
-/// True for a well-formed ISO 8601 duration longer than a CEL duration can be (10,000 years).
-func isOverlongDuration(_ text: String) -> Bool {
-    do { _ = try ISODuration(text); return false } catch { return error == .durationOutOfRange }
-}
+/// The same, or nil if `text` is not one.
+func celDuration(iso text: String) -> CELDuration? { try? celDuration(parsing: text) }
 
 /// JSON booleans arrive as NSNumber; their Objective-C type code is "c" (char).
 private func isBool(_ n: NSNumber) -> Bool {

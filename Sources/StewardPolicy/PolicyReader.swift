@@ -136,9 +136,12 @@ struct PolicyReader {
             return nil
         }
         let text = scalar.string
-        if kind == nil || kind == .duration, isOverlongDuration(text) {
-            problems.append(diagnostic(.invalidDocument, node, "parameter '\(name)': '\(text)' is longer than 10,000 years"))
-            return nil
+        var duration: CELDuration?
+        if kind == nil || kind == .duration {
+            do { duration = try celDuration(parsing: text) } catch .durationOutOfRange {
+                problems.append(diagnostic(.invalidDocument, node, "parameter '\(name)': '\(text)' is longer than 292 years, the longest CEL duration"))
+                return nil
+            } catch {}
         }
         switch kind {
         case .int?: if let i = Int64(text) { return .int(i) }
@@ -146,13 +149,13 @@ struct PolicyReader {
         case .bool?: if let b = Bool(text) { return .bool(b) }
         case .string?: return .string(text)
         case .duration?:
-            if let d = celDuration(iso: text) { return .duration(d) }
+            if let duration { return .duration(duration) }
         case .list?: break
         case nil:
             if let i = Int64(text) { return .int(i) }
             if let d = Double(text) { return .double(d) }
             if let b = Bool(text), scalar.style == .plain { return .bool(b) }
-            if text.hasPrefix("P"), let d = celDuration(iso: text) { return .duration(d) }
+            if let duration { return .duration(duration) }
             return .string(text)
         }
         problems.append(diagnostic(.invalidDocument, node, "parameter '\(name)': '\(text)' is not a valid \(kind!.rawValue)" +

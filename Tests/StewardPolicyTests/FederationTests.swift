@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import StewardCEL
+import StewardCore
 @testable import StewardPolicy
 
 let councilRetention = (name: "policies/retention.yaml", text: """
@@ -102,10 +103,15 @@ func domainPolicy(_ body: String) -> (name: String, text: String) {
         #expect(set.policies.map(\.document.id) == ["fine"])
     }
 
+    /// Descriptors' and policies' durations stop where CEL's do, so every one reaches policies.
+    @Test func theDurationCapIsCELs() {
+        #expect(ISODuration.maxSeconds == Double(CELDuration.maxSeconds))
+    }
+
     /// A duration parameter beyond CEL's range is a diagnostic on its line, not a trap.
     @Test func anOutOfRangeDurationParameterIsADiagnostic() {
         let set = PolicySet(files: [councilRetention, domainPolicy("params:\n  maxRetention: P3999999999999999999990D\n")])
-        #expect(set.diagnostics.contains { $0.line == 5 && $0.message == "parameter 'maxRetention': 'P3999999999999999999990D' is longer than 10,000 years" }, "\(set.diagnostics)")
+        #expect(set.diagnostics.contains { $0.line == 5 && $0.message == "parameter 'maxRetention': 'P3999999999999999999990D' is longer than 292 years, the longest CEL duration" }, "\(set.diagnostics)")
     }
 
     @Test func diagnosticsPointIntoTheFileWithACaret() throws {
