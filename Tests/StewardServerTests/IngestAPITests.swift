@@ -75,6 +75,9 @@ import Testing
             let error = try ErrorReply.parse(reply.body)
             #expect(error.code == input.code)
             #expect(!error.message.isEmpty)
+            if input.status == 413 {  // the batch limit is the configurable one, and the message says how
+                #expect(error.message == "The body exceeds the limit of 16384 bytes; split the batch or raise --max-body-bytes.")
+            }
             if !input.fields.isEmpty {
                 #expect(Set(error.details.map { "\($0.index ?? -1):\($0.field)" }) == input.fields)
             }

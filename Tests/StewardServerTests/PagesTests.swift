@@ -84,6 +84,14 @@ import Yams
             let good = try await client.call(.post, "/login", contentType: "application/x-www-form-urlencoded", body: "token=\(app.council)")
             #expect(good.status == .seeOther)
             #expect(good.headers[.setCookie]?.contains("HttpOnly") == true)
+
+            // The form's limit is its own: the 413 must not send the reader to --max-body-bytes.
+            let huge = try await client.call(.post, "/login", contentType: "application/x-www-form-urlencoded",
+                                             body: "token=" + String(repeating: "a", count: 5000))
+            #expect(huge.status == .contentTooLarge)
+            let tooLarge = try ErrorReply.parse(huge.body)
+            #expect(tooLarge.code == "request_too_large")
+            #expect(tooLarge.message == "The body exceeds this route's limit of 4096 bytes.")
         }
     }
 

@@ -65,7 +65,7 @@ struct APIFailure: Error {
                 self.init(status: .internalServerError, code: e.code, message: "The store failed; nothing was stored.")
             }
         case is NIOTooManyBytesError:
-            self.init(status: .contentTooLarge, code: ServerError.bodyTooLarge(limit: 0).code,
+            self.init(status: .contentTooLarge, code: ServerError.bodyTooLarge(limit: 0, option: nil).code,
                       message: "The body exceeds the server's limit; split the batch.")
         case let e as HTTPError:
             let code = e.status == .notFound ? "not_found" : "http_\(e.status.code)"

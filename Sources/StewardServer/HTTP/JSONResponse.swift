@@ -36,15 +36,26 @@ enum JSONResponse {
 }
 
 extension Request {
-    /// Collects the body up to `limit`, answering 413 early when Content-Length already says too much.
+    /// Collects the body up to `limit` (`steward serve --max-body-bytes`), answering 413 early when
+    /// Content-Length already says too much.
     func collectBody(limit: Int) async throws -> ByteBuffer {
+        try await collectBody(limit: limit, option: "--max-body-bytes")
+    }
+
+    /// Collects the body up to a limit of the route's own (a login form, a waiver), which no
+    /// option raises, so the 413 does not advise one.
+    func collectBody(fixedLimit: Int) async throws -> ByteBuffer {
+        try await collectBody(limit: fixedLimit, option: nil)
+    }
+
+    private func collectBody(limit: Int, option: String?) async throws -> ByteBuffer {
         if let length = headers[.contentLength].flatMap(Int.init), length > limit {
-            throw ServerError.bodyTooLarge(limit: limit)
+            throw ServerError.bodyTooLarge(limit: limit, option: option)
         }
         do {
             return try await body.collect(upTo: limit)
         } catch is NIOTooManyBytesError {
-            throw ServerError.bodyTooLarge(limit: limit)
+            throw ServerError.bodyTooLarge(limit: limit, option: option)
         }
     }
 

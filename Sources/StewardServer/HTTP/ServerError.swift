@@ -13,7 +13,8 @@ public enum ServerError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Routes have this path, under other methods.
     case methodNotAllowed(method: String, path: String, allowed: [String])
     case invalidParameter(field: String, message: String)
-    case bodyTooLarge(limit: Int)
+    /// A body above `limit`; `option` is the `steward serve` option that raises it, when one does.
+    case bodyTooLarge(limit: Int, option: String?)
     /// A JSON body with problems in named fields (all of them, not only the first).
     case invalidBody([FieldProblem])
     /// A submitted policy that does not load; the details are its diagnostics.
@@ -52,7 +53,8 @@ public enum ServerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .methodNotAllowed(let method, let path, let allowed):
             "\(path) does not answer \(method); it answers \(allowed.joined(separator: ", "))."
         case .invalidParameter(let field, let message): "Parameter \(field) \(message)."
-        case .bodyTooLarge(let limit): "The body exceeds the limit of \(limit) bytes; split the batch or raise --max-body-bytes."
+        case .bodyTooLarge(let limit, let option?): "The body exceeds the limit of \(limit) bytes; split the batch or raise \(option)."
+        case .bodyTooLarge(let limit, nil): "The body exceeds this route's limit of \(limit) bytes."
         case .invalidBody(let problems):
             "The request body has \(problems.count) problem\(problems.count == 1 ? "" : "s") (see details); nothing was stored."
         case .dataDirectoryInUse(let directory, let pid):

@@ -196,7 +196,7 @@ struct LineageRoutes {
             throw ServerError.invalidParameter(field: "domain", message: error.description)
         }
         try caller.requireWrite(domain)
-        let body = Data(buffer: try await request.collectBody(limit: 64 * 1024), byteTransferStrategy: .noCopy)
+        let body = Data(buffer: try await request.collectBody(fixedLimit: 64 * 1024), byteTransferStrategy: .noCopy)
         guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
               let namespace = object["namespace"] as? String, !namespace.isEmpty, namespace.utf8.count <= 1024 else {
             throw ServerError.invalidBody([FieldProblem(field: "namespace", message: "is required: a non-empty string of at most 1024 bytes, e.g. kafka://broker:9092")])

@@ -35,7 +35,7 @@ struct OverviewRoutes {
     }
 
     @Sendable func login(_ request: Request, context: StewardContext) async throws -> Response {
-        let form = try await request.collectBody(limit: 4096)
+        let form = try await request.collectBody(fixedLimit: 4096)
         let fields = String(buffer: form).split(separator: "&").reduce(into: [String: String]()) { out, pair in
             let kv = pair.split(separator: "=", maxSplits: 1)
             if kv.count == 2 { out[String(kv[0])] = String(kv[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding }

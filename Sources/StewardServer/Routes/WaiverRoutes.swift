@@ -21,7 +21,7 @@ struct WaiverRoutes {
     @Sendable func grant(_ request: Request, context: StewardContext) async throws -> Response {
         let caller = try context.caller()
         guard caller.role != .agent else { throw ServerError.forbiddenRole("grant waivers (council or admin tokens only)") }
-        let body = Data(buffer: try await request.collectBody(limit: 64 * 1024), byteTransferStrategy: .noCopy)
+        let body = Data(buffer: try await request.collectBody(fixedLimit: 64 * 1024), byteTransferStrategy: .noCopy)
         guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {
             throw ServerError.invalidBody([FieldProblem(field: "body", message: "must be a JSON object with policy, target, reason, approver and expiresAt")])
         }
