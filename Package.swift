@@ -92,7 +92,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "StewardServerTests", dependencies: [
-            "StewardServer", "StewardIngest", "StewardPolicy",
+            "StewardServer", "StewardIngest", "StewardPolicy", "StewardAgent",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Yams", package: "Yams"),

@@ -28,29 +28,32 @@ public struct Pusher: Sendable {
         self.client = client; self.logger = logger
     }
 
-    /// Pushes one batch, retrying transient failures (connection errors, 503) with backoff.
+    /// Pushes one batch, retrying transient failures (connection errors, 5xx) with backoff, and
+    /// waiting at least as long as a 503's Retry-After asks (the server's store is down).
     @discardableResult
     public func push(domain: String, observations: [Observation], batchId: String = UUID().uuidString,
                      attempts: Int = 5) async throws -> BatchAccepted {
         let body = BatchJSON.encode(batchId: batchId, domain: domain, agentID: agentID, agentVersion: agentVersion,
                                     observations: observations)
-        var delay = 0.2
+        var backoff = 0.2
         for attempt in 1...attempts {
+            var wait = backoff
             do {
-                let (status, text) = try await send("POST", Routes.observations, body: body, contentType: MediaType.json)
-                if status == 200 { return try JSONDecoder().decode(BatchAccepted.self, from: Data(text.utf8)) }
-                let failure = Failure(status: status, body: text)
+                let reply = try await exchange("POST", Routes.observations, body: body, contentType: MediaType.json)
+                if reply.status == 200 { return try JSONDecoder().decode(BatchAccepted.self, from: Data(reply.body.utf8)) }
+                let failure = Failure(status: reply.status, body: reply.body)
                 // 4xx will fail the same way again: report it, do not retry.
-                if status < 500 || attempt == attempts { throw failure }
-                logger.warning("push failed, retrying", metadata: ["status": "\(status)", "attempt": "\(attempt)"])
+                if reply.status < 500 || attempt == attempts { throw failure }
+                wait = max(wait, reply.retryAfter ?? 0)
+                logger.warning("push failed, retrying", metadata: ["status": "\(reply.status)", "attempt": "\(attempt)"])
             } catch let failure as Failure {
                 throw failure
             } catch {
                 if attempt == attempts { throw error }
                 logger.warning("push failed, retrying", metadata: ["error": "\(type(of: error))", "attempt": "\(attempt)"])
             }
-            try await Task.sleep(for: .seconds(delay))
-            delay = min(delay * 2, 5)
+            try await Task.sleep(for: .seconds(wait))
+            backoff = min(backoff * 2, 5)
         }
         throw Failure(status: 0, body: "gave up")
     }
@@ -67,6 +70,18 @@ public struct Pusher: Sendable {
 
     /// One request to the API with this token: the status and the body (up to 1 MiB).
     public func send(_ method: String, _ path: String, body: String = "", contentType: String = MediaType.json) async throws -> (Int, String) {
+        let reply = try await exchange(method, path, body: body, contentType: contentType)
+        return (reply.status, reply.body)
+    }
+
+    struct Reply {
+        var status: Int
+        var body: String
+        /// Retry-After in seconds, at most a minute (a server asking for more is not believed).
+        var retryAfter: Double?
+    }
+
+    func exchange(_ method: String, _ path: String, body: String, contentType: String) async throws -> Reply {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = HTTPMethod(rawValue: method)
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
@@ -74,6 +89,7 @@ public struct Pusher: Sendable {
         request.body = .bytes(ByteBuffer(string: body))
         let response = try await client.execute(request, timeout: .seconds(30))
         let bytes = try await response.body.collect(upTo: 1 << 20)
-        return (Int(response.status.code), String(buffer: bytes))
+        let retryAfter = response.headers.first(name: "Retry-After").flatMap(Double.init).map { min(max($0, 0), 60) }
+        return Reply(status: Int(response.status.code), body: String(buffer: bytes), retryAfter: retryAfter)
     }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import StewardAgent
+import StewardCore
 import Testing
 
 /// Process-level guarantees: run the real binary, kill it, stop its database.
@@ -91,6 +93,10 @@ import Testing
         let ready = try await server.http("GET", "/readyz")
         #expect(ready.0 == 503)
         #expect(try ErrorReply.parse(ready.1).code == "store_unavailable")
+        // An agent pushing now rides the outage out: it retries the 503s, as often as Retry-After lets it.
+        let pusher = Pusher(baseURL: server.baseURL, token: token, agentID: "payments-agent-1")
+        let heartbeat = Observation(product: nil, dataset: nil, observedAt: .now, detail: .heartbeat)
+        let pushed = Task { try await pusher.push(domain: "payments", observations: [heartbeat], batchId: "during-outage", attempts: 40) }
 
         try cluster.start()
         var recovered = false
@@ -101,6 +107,8 @@ import Testing
             if !recovered { try await Task.sleep(for: .milliseconds(250)) }
         }
         #expect(recovered, "the server did not recover within 30 s of PostgreSQL coming back")
+        let accepted = try await pushed.value
+        #expect(accepted.batchId == "during-outage" && accepted.stored == 1 && !accepted.duplicate)
         let history = try await server.http("GET", "/api/v1/products/payments/orders/observations?limit=1000", token: token).1
         // Batches 1 and 3 are stored; batch 2 (refused with 503) is not.
         #expect(history.components(separatedBy: "\"kind\"").count - 1 == 10)
