@@ -104,8 +104,16 @@ func domainPolicy(_ body: String) -> (name: String, text: String) {
     }
 
     /// Descriptors' and policies' durations stop where CEL's do, so every one reaches policies.
-    @Test func theDurationCapIsCELs() {
+    @Test func theDurationCapIsCELs() throws {
         #expect(ISODuration.maxSeconds == Double(CELDuration.maxSeconds))
+        #expect(try celDuration(parsing: "P292Y").seconds == 292 * 365 * 86_400)
+    }
+
+    /// A fraction of a second reaches policies as written, not truncated to whole seconds.
+    @Test func fractionalDurationsKeepTheirFraction() throws {
+        #expect(try celDuration(parsing: "PT0.5S") == CELDuration(seconds: 0, nanos: 500_000_000))
+        #expect(try celDuration(parsing: "PT1.25S") == CELDuration(seconds: 1, nanos: 250_000_000))
+        #expect(try celDuration(parsing: "PT1.5H") == CELDuration(seconds: 5400))
     }
 
     /// A duration parameter beyond CEL's range is a diagnostic on its line, not a trap.
