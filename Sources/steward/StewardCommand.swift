@@ -58,6 +58,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Re-evaluate every product this often, for time-based rules such as staleness.", valueName: "SECONDS"))
     var evaluationInterval = 60
     @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel = "info"
+    @Option(help: "text (one readable line per event, metadata as key=value) or json (one object per line, for log shippers).")
+    var logFormat: LogFormat = .text
+
+    enum LogFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
     func run() async throws {
         var config = ServerConfiguration()
@@ -77,8 +81,11 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
         config.logLevel = level
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+        LoggingSystem.bootstrap { [logFormat] label in
+            var handler: any LogHandler = switch logFormat {
+            case .text: StreamLogHandler.standardError(label: label)
+            case .json: JSONLogHandler(label: label)
+            }
             handler.logLevel = level
             return handler
         }

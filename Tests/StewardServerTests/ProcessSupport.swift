@@ -105,13 +105,13 @@ final class ServerProcess: @unchecked Sendable {
     let baseURL: String
 
     /// - Parameters:
-    ///   - logPath: where the server's log (standard error) goes, from level notice up; none by default.
+    ///   - logPath: where the server's log (standard error) goes, from `logLevel` up; none by default.
     ///   - outputPath: where its standard output goes (a file, not a terminal); none by default.
-    init(arguments: [String], logPath: String? = nil, outputPath: String? = nil) throws {
+    init(arguments: [String], logPath: String? = nil, logLevel: String = "notice", outputPath: String? = nil) throws {
         port = try TestEnvironment.freePort()
         baseURL = "http://127.0.0.1:\(port)"
         process.executableURL = URL(fileURLWithPath: try #require(TestEnvironment.stewardBinary))
-        process.arguments = ["serve", "--port", String(port), "--log-level", logPath == nil ? "warning" : "notice"] + arguments
+        process.arguments = ["serve", "--port", String(port), "--log-level", logPath == nil ? "warning" : logLevel] + arguments
         process.standardOutput = try Self.sink(outputPath)
         process.standardError = try Self.sink(logPath)
         try process.run()
