@@ -35,8 +35,10 @@ trap cleanup EXIT
 
 echo "==> starting PostgreSQL on 127.0.0.1:$pg_port"
 run_pg "$pg_bin/initdb" -D "$pg_data" -U postgres --auth=trust -E UTF8 >/dev/null
+# Tests run in parallel, each store with a pool of up to 10 connections: PostgreSQL's default of
+# 100 clients was once exceeded (the pools retried, but a test could time out on it).
 run_pg "$pg_bin/pg_ctl" -D "$pg_data" -w -l "$pg_data/log" \
-  -o "-p $pg_port -k $pg_data -c listen_addresses=127.0.0.1 -c fsync=on" start >/dev/null
+  -o "-p $pg_port -k $pg_data -c listen_addresses=127.0.0.1 -c fsync=on -c max_connections=300" start >/dev/null
 
 # --- The real OpenLineage Python client, in a virtualenv of its own -----------------------------
 echo "==> installing openlineage-python (PyPI) into a virtualenv"
