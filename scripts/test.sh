@@ -55,7 +55,9 @@ swift build --product steward
 bin_dir=$(swift build --show-bin-path)
 
 echo "==> running tests"
-export STEWARD_BIN="$bin_dir/steward"
+# STEWARD_BIN, when set, puts another build under the process tests (e.g. the release build of
+# scripts/build-release.sh: STEWARD_BIN=.build-release/release/steward scripts/test.sh).
+export STEWARD_BIN="${STEWARD_BIN:-$bin_dir/steward}"
 export STEWARD_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$pg_port/postgres?sslmode=disable"
 export STEWARD_REQUIRE_POSTGRES=1
 export STEWARD_PG_BIN="$pg_bin"
