@@ -76,7 +76,7 @@ final class IngestBench: @unchecked Sendable {
         let idleRSS = rss()
         say("machine: \(Machine.describe())")
         say("backend: \(backend), \(concurrency) senders, batches of \(batchSize), \(seconds)s per run")
-        say(String(format: "idle RSS: %.1f MB (%d kB, MB = 1,024 kB as in /proc; %d kB anonymous, %d kB file pages)",
+        say(String(format: "idle RSS: %.1f MB (%d kB, MB = 1,024 kB as in /proc; %d kB anonymous, %d kB file pages; binary started from a cold page cache)",
                    Double(idleRSS) / 1024, idleRSS, status("RssAnon"), status("RssFile")))
         say(String(format: "sender's cost to build one body of %d: JSON %.2f ms, protobuf %.2f ms", batchSize,
                    try Self.encodeCost(.json, size: batchSize), try Self.encodeCost(.protobuf, size: batchSize)))
@@ -138,6 +138,7 @@ final class IngestBench: @unchecked Sendable {
     // MARK: Server
 
     func startServer() throws {
+        Self.dropFromPageCache(binary)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = ["serve", "--port", String(port), "--log-level", "error"] + storeArgs
@@ -145,6 +146,20 @@ final class IngestBench: @unchecked Sendable {
         p.standardError = FileHandle.nullDevice
         try p.run()
         server = p
+    }
+
+    /// Drops the binary's pages from the page cache, so the server starts as after a reboot or an
+    /// image pull. Why: the idle RSS counts the binary's pages the server maps, and how many it maps
+    /// depends on how the file entered the cache. Right after the linker wrote it, the same binary
+    /// idled at 39.6-41.0 MB instead of 32 MB (most likely large folios mapped together;
+    /// BENCHMARKS.md, session 33). A copy written with write(2), as the Dockerfile installs it,
+    /// idles as after this. Pages that another running process maps are not dropped.
+    static func dropFromPageCache(_ path: String) {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return }
+        _ = fdatasync(fd)  // dirty pages (a fresh link) are not dropped
+        _ = posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_DONTNEED))
+        close(fd)
     }
 
     func waitReady() async throws {
