@@ -21,6 +21,8 @@ final class IngestBench: @unchecked Sendable {
     let port: Int
     let dataDir: String
     var server: Process?
+    /// SIGINT and SIGTERM handlers that stop the server too (see `stopServerOnSignals`).
+    var signalSources: [any DispatchSourceSignal] = []
     /// Fixed latency-test rate (observations/s); nil: half of each format's measured maximum.
     var latencyRate: Double?
     /// CSV of every latency-test request, when set.
@@ -146,6 +148,28 @@ final class IngestBench: @unchecked Sendable {
         p.standardError = FileHandle.nullDevice
         try p.run()
         server = p
+        stopServerOnSignals(p)
+    }
+
+    /// Ctrl-C, or `timeout` ending a run, stops the server and removes its data too: a server left
+    /// behind keeps its port and its data, and maps the binary, which distorted later runs'
+    /// idle memory (BENCHMARKS.md, session 33).
+    func stopServerOnSignals(_ p: Process) {
+        signalSources.forEach { $0.cancel() }
+        let pid = p.processIdentifier, dataDir = dataDir
+        signalSources = [SIGINT, SIGTERM].map { sig in
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler {
+                kill(pid, SIGTERM)
+                // Foundation's Process reaps the child; waiting here with waitpid raced it and trapped.
+                for _ in 0..<1000 where kill(pid, 0) == 0 { usleep(10_000) }
+                try? FileManager.default.removeItem(atPath: dataDir)
+                exit(128 + sig)
+            }
+            source.resume()
+            return source
+        }
     }
 
     /// Drops the binary's pages from the page cache, so the server starts as after a reboot or an
