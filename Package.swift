@@ -92,7 +92,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "StewardServerTests", dependencies: [
-            "StewardServer", "StewardIngest", "StewardPolicy", "StewardAgent",
+            "StewardServer", "StewardIngest", "StewardPolicy", "StewardAgent", "StewardReport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Yams", package: "Yams"),

@@ -38,7 +38,7 @@ public enum OverviewPage {
     static func row(_ p: Overview.ProductRow, now: Timestamp) -> HTML {
         let freshness: HTML
         if let s = p.staleness(at: now) {
-            let slo: HTML = p.maxStaleness.map { " <small>(SLO \($0.text))</small>" } ?? ""
+            let slo: HTML = p.maxStaleness.map { " <small title=\"\($0.text)\">(SLO \(span($0.seconds)))</small>" } ?? ""
             freshness = p.isStale(at: now)
                 ? "<span class=bad>stale · \(age(s))</span>\(slo)"
                 : "<span class=good>\(age(s))</span>\(slo)"
@@ -61,12 +61,20 @@ public enum OverviewPage {
 
     /// "42s ago", "5m ago", "3h 10m ago", "2d 4h ago"; "in the future" for clock skew.
     public static func age(_ seconds: Double) -> String {
-        if seconds < 0 { return "in the future" }
-        let s = Int(seconds)
-        if s < 60 { return "\(s)s ago" }
-        if s < 3600 { return "\(s / 60)m ago" }
-        if s < 86_400 { return "\(s / 3600)h \(s % 3600 / 60)m ago" }
-        return "\(s / 86_400)d \(s % 86_400 / 3600)h ago"
+        seconds < 0 ? "in the future" : span(seconds) + " ago"
+    }
+
+    /// A duration as people say it: "42s", "5m", "3h 10m", "4h", "2d 4h", "1d". The two largest
+    /// units, the second left out when it is zero; seconds only under a minute.
+    public static func span(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded(.down))
+        func pair(_ big: Int, _ bigUnit: String, _ small: Int, _ smallUnit: String) -> String {
+            small == 0 ? "\(big)\(bigUnit)" : "\(big)\(bigUnit) \(small)\(smallUnit)"
+        }
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return "\(s / 60)m" }
+        if s < 86_400 { return pair(s / 3600, "h", s % 3600 / 60, "m") }
+        return pair(s / 86_400, "d", s % 86_400 / 3600, "h")
     }
 
     static let css = """

@@ -1,6 +1,7 @@
 import Foundation
 import HummingbirdTesting
 import Testing
+import StewardReport
 import Yams
 @testable import StewardServer
 
@@ -70,6 +71,25 @@ import Yams
             #expect(!failed.contains("rows_growing"))
             // The page's time is to the second: a reader has no use for microseconds.
             #expect(failed.firstMatch(of: /generated \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ</) != nil)
+        }
+    }
+
+    /// Ages and SLOs read as people say them; the SLO's ISO 8601 form stays in its title.
+    @Test func durationsReadAsPeopleSayThem() async throws {
+        #expect(OverviewPage.span(42) == "42s")
+        #expect(OverviewPage.span(300) == "5m")
+        #expect(OverviewPage.span(4 * 3600) == "4h")
+        #expect(OverviewPage.span(3 * 3600 + 600) == "3h 10m")
+        #expect(OverviewPage.span(86_400) == "1d")
+        #expect(OverviewPage.span(2 * 86_400 + 4 * 3600 + 59) == "2d 4h")
+        #expect(OverviewPage.age(90) == "1m ago")
+        #expect(OverviewPage.age(-5) == "in the future")
+
+        try await TestApp.withApp({ $0.publicOverview = true }) { app, client in
+            try await client.call(.put, "/api/v1/products/payments/orders", token: app.payments, body: Bodies.descriptor())
+            let fresh = #"{"kind": "freshness", "product": "payments/orders", "dataset": \#(Bodies.ordersDataset), "observedAt": "2026-11-21T10:00:00Z", "lastUpdatedAt": "2026-11-21T09:58:00Z"}"#
+            try await client.call(.post, "/api/v1/observations", token: app.payments, body: Bodies.batch("f", [fresh]))
+            #expect(try await client.call(.get, "/").body.contains(#"<small title="PT1H">(SLO 1h)</small>"#))
         }
     }
 
