@@ -23,8 +23,9 @@ public struct ISODuration: Hashable, Sendable, Codable, CustomStringConvertible 
                 inTime = true
                 continue
             }
-            if c.isASCII && (c.isNumber || c == ".") {
-                number.append(c)
+            // ISO 8601 allows a comma as the decimal sign (PT0,5S), and prefers it.
+            if c.isASCII && (c.isNumber || c == "." || c == ",") {
+                number.append(c == "," ? "." : c)
                 continue
             }
             guard let value = Double(number), value >= 0 else {

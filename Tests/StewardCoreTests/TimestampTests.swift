@@ -40,11 +40,13 @@ import Testing
         #expect(try ISODuration("P365D").seconds == 365 * 86_400)
         #expect(try ISODuration("P1DT2H30M").seconds == 86_400 + 2 * 3600 + 1800)
         #expect(try ISODuration("PT0.5S").seconds == 0.5)
+        #expect(try ISODuration("PT0,5S").seconds == 0.5)
+        #expect(try ISODuration("PT0,5S").text == "PT0,5S")
         #expect(try ISODuration("P2W").seconds == 14 * 86_400)
         #expect(try ISODuration("P1Y").seconds == 365 * 86_400)
     }
 
-    @Test(arguments: ["", "P", "PT", "1H", "PT1D", "P1H", "P-1D", "PT1", "P1DT"])
+    @Test(arguments: ["", "P", "PT", "1H", "PT1D", "P1H", "P-1D", "PT1", "P1DT", "PT1.2.3S", "PT,S"])
     func rejectsMalformed(_ text: String) {
         #expect(throws: CoreError.self) { try ISODuration(text) }
     }
