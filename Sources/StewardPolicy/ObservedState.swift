@@ -164,11 +164,11 @@ extension PolicyInput {
         }))
         if let slo = d.slo {
             var sm = MapValue()
-            if let s = slo.maxStaleness, let cel = celDuration(iso: s.text) { try? sm.insert(.string("maxStaleness"), .duration(cel)) }
+            if let s = slo.maxStaleness, let cel = celDuration(s) { try? sm.insert(.string("maxStaleness"), .duration(cel)) }
             if let q = slo.minQualityPassRate { try? sm.insert(.string("minQualityPassRate"), .double(q)) }
             put("slo", .map(sm))
         }
-        put("retention", d.retention.flatMap { celDuration(iso: $0.text) }.map(Value.duration))
+        put("retention", d.retention.flatMap(celDuration).map(Value.duration))
         put("consumers", .list((d.consumers ?? []).map(Value.string)))
         return .map(m)
     }

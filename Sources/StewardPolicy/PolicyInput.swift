@@ -106,14 +106,17 @@ public struct PolicyInput: Sendable {
     }
 }
 
-/// An ISO 8601 duration ("P365D", "PT1H") as a CEL duration; throws as `ISODuration` does.
-func celDuration(parsing text: String) throws(CoreError) -> CELDuration {
-    let parsed = try ISODuration(text)
-    // Fractions are kept (PT0.5S is half a second, not zero). ISODuration stops at a CEL
-    // duration's range, so the guard holds for every duration it accepts.
+/// A parsed ISO 8601 duration as a CEL duration, fractions kept (PT0.5S is half a second, not
+/// zero). ISODuration stops at a CEL duration's range, so this is nil for none it accepts.
+func celDuration(_ parsed: ISODuration) -> CELDuration? {
     let whole = parsed.seconds.rounded(.towardZero)
     let nanos = ((parsed.seconds - whole) * 1e9).rounded()
-    guard let duration = try? CELDuration(seconds: Int64(whole), nanos: Int64(nanos)) else { throw .durationOutOfRange }
+    return try? CELDuration(seconds: Int64(whole), nanos: Int64(nanos))
+}
+
+/// An ISO 8601 duration ("P365D", "PT1H") as a CEL duration; throws as `ISODuration` does.
+func celDuration(parsing text: String) throws(CoreError) -> CELDuration {
+    guard let duration = celDuration(try ISODuration(text)) else { throw .durationOutOfRange }
     return duration
 }
 

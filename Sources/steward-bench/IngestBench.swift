@@ -163,7 +163,8 @@ final class IngestBench: @unchecked Sendable {
             source.setEventHandler {
                 kill(pid, SIGTERM)
                 // Foundation's Process reaps the child; waiting here with waitpid raced it and trapped.
-                for _ in 0..<1000 where kill(pid, 0) == 0 { usleep(10_000) }
+                var waited = 0
+                while kill(pid, 0) == 0, waited < 1000 { usleep(10_000); waited += 1 }  // at most 10 s
                 try? FileManager.default.removeItem(atPath: dataDir)
                 exit(128 + sig)
             }
